@@ -1,0 +1,48 @@
+"""`sprintgen profiles`, `show` and `validate`."""
+
+from __future__ import annotations
+
+import click
+
+from .options import emit
+
+
+@click.command()
+def profiles() -> None:
+    """List the profiles sprintgen can find: id, name, source and story count."""
+    from ..catalog import profile_rows
+
+    rows = profile_rows()
+    widths = [max(len(str(r[i])) for r in rows + [("ID", "NAME", "SOURCE", "STORIES")]) for i in range(4)]
+    for row in [("ID", "NAME", "SOURCE", "STORIES")] + rows:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+
+
+@click.command()
+@click.argument("profile", metavar="ID|FILE")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a profile parameter.")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
+    """Print the resolved profile as YAML (after `extends` and parameters)."""
+    from ..catalog import resolved_yaml
+
+    emit(resolved_yaml(profile, params), output)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+def validate(files: tuple[str, ...]) -> None:
+    """Check profile or team files; exit 0 when all are valid."""
+    from ..catalog import validate_file
+    from ..errors import SprintgenError
+
+    failed = 0
+    for path in files:
+        try:
+            kind = validate_file(path)
+            click.echo(f"{path}: valid {kind}")
+        except SprintgenError as error:
+            failed += 1
+            click.echo(f"sprintgen: error: {error}", err=True)
+    if failed:
+        raise click.exceptions.Exit(2)

@@ -1,0 +1,37 @@
+"""Output formats. Each exporter turns a Plan into text; they are registered under the entry-point group
+`sprintgen.exporters` (the built-ins exactly as a plugin's would be)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any, Callable
+
+from ..errors import InputError
+
+EXPORTER_GROUP = "sprintgen.exporters"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An output format: `render(plan, **options) -> str`."""
+
+    name: str
+    description: str
+    render: Callable[..., str]
+    suffix: str = ".txt"
+
+
+def available_exporters() -> dict[str, metadata.EntryPoint]:
+    """Entry points of every installed exporter, by name."""
+    return {ep.name: ep for ep in metadata.entry_points(group=EXPORTER_GROUP)}
+
+
+def get_exporter(name: str) -> Exporter:
+    """Load one exporter by name; an unknown name lists the known ones."""
+    entry_points = available_exporters()
+    if name not in entry_points:
+        known = ", ".join(sorted(entry_points)) or "none installed"
+        raise InputError(f"unknown output format '{name}'", where="--format", hint=f"choose one of: {known}")
+    exporter: Any = entry_points[name].load()
+    return exporter

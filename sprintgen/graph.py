@@ -1,0 +1,80 @@
+"""The dependency graph of a backlog (networkx): validation, critical path, longest chain, ordering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .errors import GraphError
+from .model import Backlog
+
+
+@dataclass
+class DependencyGraph:
+    """A validated DAG over story keys; an edge a -> b means b depends on a (a blocks b)."""
+
+    graph: nx.DiGraph
+    order: list[str]  # a topological order that keeps profile order where dependencies allow
+
+    @property
+    def stories(self) -> list[str]:
+        """Story keys in the graph's stable topological order."""
+        return self.order
+
+
+def build_graph(backlog: Backlog) -> DependencyGraph:
+    """Build and validate the graph; a cycle is a GraphError that prints it as `a -> b -> a`."""
+    graph = nx.DiGraph()
+    for story in backlog.stories:
+        graph.add_node(story.key, weight=story.estimate.likely)
+    for story in backlog.stories:
+        for dep in story.depends_on:
+            graph.add_edge(dep, story.key)
+    position = {s.key: i for i, s in enumerate(backlog.stories)}
+    try:
+        order = list(nx.lexicographical_topological_sort(graph, key=position.__getitem__))
+    except nx.NetworkXUnfeasible:
+        cycle = _a_cycle(graph)
+        raise GraphError(f"dependency cycle: {' -> '.join(cycle)}", file=backlog.source,
+                         hint="remove one of these depends_on links") from None
+    return DependencyGraph(graph, order)
+
+
+def _a_cycle(graph: nx.DiGraph) -> list[str]:
+    """One cycle, starting from its smallest key so the message is stable."""
+    edges = nx.find_cycle(graph)
+    nodes = [u for u, _ in edges]
+    start = nodes.index(min(nodes))
+    nodes = nodes[start:] + nodes[:start]
+    return nodes + [nodes[0]]
+
+
+def critical_path(dag: DependencyGraph, weight: dict[str, float]) -> tuple[list[str], float]:
+    """The chain of dependent stories with the largest total weight (likely points), and that total."""
+    best: dict[str, float] = {}
+    previous: dict[str, str | None] = {}
+    for node in dag.order:
+        preds = list(dag.graph.predecessors(node))
+        if preds:
+            p = max(preds, key=best.__getitem__)
+            best[node] = best[p] + weight[node]
+            previous[node] = p
+        else:
+            best[node] = weight[node]
+            previous[node] = None
+    if not best:
+        return [], 0.0
+    end = max(dag.order, key=lambda k: best[k])
+    path = [end]
+    while previous[path[-1]] is not None:
+        path.append(previous[path[-1]])
+    return list(reversed(path)), best[end]
+
+
+def longest_chain(dag: DependencyGraph) -> int:
+    """The number of stories on the longest dependency chain (the sequential-mode sprint bound)."""
+    depth: dict[str, int] = {}
+    for node in dag.order:
+        depth[node] = 1 + max((depth[p] for p in dag.graph.predecessors(node)), default=0)
+    return max(depth.values(), default=0)
