@@ -123,11 +123,17 @@ def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
     try:
         factor = conditions.evaluate(story.scale, values)
     except conditions.ExpressionError as exc:
-        raise ProfileError(str(exc), file=origin.file, line=origin.line, where=where) from None
+        raise ProfileError(str(exc), file=origin.file, line=origin.line, where=where,
+                           hint="see 'Conditions' in README.md") from None
     if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 0:
         raise ProfileError(f"scale must give a non-negative number, got {factor!r}", file=origin.file,
-                           line=origin.line, where=where)
-    return story.model_copy(update={"estimate": story.estimate.scaled(float(factor))})
+                           line=origin.line, where=where, hint="a scale multiplies the estimate: make it 0 or more")
+    try:
+        scaled = story.estimate.scaled(float(factor))
+    except ValueError:  # pydantic's ValidationError: the product is no longer a finite number
+        raise ProfileError(f"scale {factor!r} makes the estimate too large", file=origin.file, line=origin.line,
+                           where=where, hint="use a smaller estimate or scale") from None
+    return story.model_copy(update={"estimate": scaled})
 
 
 def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Origin) -> BacklogStory:
@@ -135,7 +141,7 @@ def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Ori
     for field in ("title", "estimate"):
         if getattr(story, field) is None:
             raise ProfileError(f"story has no {field}", file=origin.file, line=origin.line,
-                               where=f"{key}.{field}", hint=f"give the story a {field}")
+                               where=f"{key}.{field}", hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
     dod: list[str] = []
     for item in [*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]:
         if item not in dod:

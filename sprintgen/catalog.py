@@ -7,14 +7,12 @@ from typing import Any
 import yaml
 
 from .backlog import build_backlog, resolve
-from .errors import SprintgenError
-from .model import Backlog, Team
+from .errors import InputError, SprintgenError
+from .model import Backlog
 from .parameters import parse_assignments
 from .profiles import load_merged
 from .sources import discover_profiles
-from .validation import validate_document
 from .yamlio import load_yaml
-from .errors import TeamError
 
 
 def profile_rows() -> list[tuple[str, str, str, str]]:
@@ -74,11 +72,16 @@ def resolved_yaml(ref: str, params: tuple[str, ...] | list[str]) -> str:
 def validate_file(path: str) -> str:
     """Validate a profile or team file fully (a profile is resolved and its graph checked); return its kind."""
     raw = load_yaml(path, "file")
+    if raw is None:  # as a team file it would mean "all defaults": not what someone validating a file means
+        raise InputError("the file is empty: neither a profile nor a team file", file=path,
+                             hint="write a profile or a team file as a YAML mapping")
     if isinstance(raw, dict) and ("epics" in raw or "id" in raw or "extends" in raw):
         from .graph import build_graph
 
         backlog = build_backlog(path)
         build_graph(backlog)
         return "profile"
-    validate_document(Team, raw, path, TeamError, "team file")
+    from .team import load_team
+
+    load_team(path)  # the schema and the checks a plan relies on (some capacity, dates before 9999)
     return "team file"

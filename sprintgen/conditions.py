@@ -2,16 +2,21 @@
 
 Only a small, closed language is accepted: literals, parameter names, `and`/`or`/`not`, comparisons (including `in`),
 arithmetic (+ - * / //, %) and the functions len, min, max, abs, round. Anything else (attributes, subscripts,
-calls to other names, lambdas, comprehensions) is rejected before evaluation, so no expression can reach Python.
+calls to other names, lambdas, comprehensions, `**`) is rejected before evaluation, so no expression can reach
+Python. Work is bounded too: an expression is at most `MAX_LENGTH` characters, every number it computes stays within
+`MAX_MAGNITUDE` (so a chain of multiplications cannot build a million-digit integer) and must be finite.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
+import warnings
 from typing import Any, Mapping
 
 MAX_LENGTH = 500
+MAX_MAGNITUDE = 10**15
 
 _BINARY = {
     ast.Add: operator.add,
@@ -44,24 +49,42 @@ def evaluate(expression: str, names: Mapping[str, Any]) -> Any:
         raise ExpressionError("empty expression")
     if len(expression) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"invalid syntax in '{expression}': {exc.msg}") from None
+    tree = _parse(expression)
     try:
         return _eval(tree.body, names)
     except ExpressionError:
         raise
     except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
-        raise ExpressionError(f"cannot evaluate '{expression}': {exc}") from None
+        raise ExpressionError(f"cannot evaluate {_quote(expression)}: {_quote_text(str(exc))}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(f"{_quote(expression)} is nested too deeply") from None
+
+
+def _parse(expression: str) -> ast.Expression:
+    try:
+        with warnings.catch_warnings():  # "1if x" parses with a SyntaxWarning: it must not print a second stderr line
+            warnings.simplefilter("ignore")
+            return ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"invalid syntax in {_quote(expression)}: {exc.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:  # null bytes; nesting beyond the parser's limits
+        raise ExpressionError(f"invalid expression {_quote(expression)}: {_quote_text(str(exc))}") from None
+
+
+def _quote(expression: str, limit: int = 80) -> str:
+    """An expression for a message: quoted, on one line, cut to `limit` characters."""
+    text = _quote_text(expression)
+    return "'" + (text if len(text) <= limit else text[: limit - 3] + "...") + "'"
+
+
+def _quote_text(text: str) -> str:
+    # Messages are one line on stderr; a null byte or newline in user text must not break that.
+    return " ".join(text.replace("\0", " ").split())
 
 
 def names_used(expression: str) -> set[str]:
     """The parameter names an expression refers to (for validation before evaluation)."""
-    try:
-        tree = ast.parse(expression.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"invalid syntax in '{expression}': {exc.msg}") from None
+    tree = _parse(expression)
     used = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in _FUNCTIONS and node.id not in ("true", "false", "none"):
@@ -80,6 +103,21 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:
             return lowered[node.id]
         raise ExpressionError(f"unknown name '{node.id}'; use one of the profile's parameters: "
                               + (", ".join(sorted(names)) or "(none defined)"))
+    return _checked(_eval_node(node, names))
+
+
+def _checked(value: Any) -> Any:
+    """A computed value, refused when it is a number too large or not finite (bounded work, clear errors)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("the result is not a finite number")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ExpressionError(f"a number in the expression exceeds {MAX_MAGNITUDE:.0e}")
+    return value
+
+
+def _eval_node(node: ast.AST, names: Mapping[str, Any]) -> Any:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_eval(item, names) for item in node.elts]
     if isinstance(node, ast.BoolOp):
@@ -99,6 +137,8 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:
     if isinstance(node, ast.Compare):
         left = _eval(node.left, names)
         for op, comparator in zip(node.ops, node.comparators):
+            if type(op) not in _COMPARE:  # `is`, `is not`: identity is Python's business, not a profile's
+                raise ExpressionError(f"the comparison {_quote(ast.unparse(node))} is not allowed; use == or !=")
             right = _eval(comparator, names)
             if not _COMPARE[type(op)](left, right):
                 return False
@@ -111,7 +151,7 @@ def _eval(node: ast.AST, names: Mapping[str, Any]) -> Any:
             raise ExpressionError("keyword arguments are not allowed")
         args = [_eval(a, names) for a in node.args]
         return _FUNCTIONS[node.func.id](*args)
-    raise ExpressionError(f"'{ast.unparse(node)}' is not allowed; use parameters, literals, comparisons, "
+    raise ExpressionError(f"{_quote(ast.unparse(node))} is not allowed; use parameters, literals, comparisons, "
                           "and/or/not, arithmetic and len/min/max/abs/round")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Any, Mapping
 
 from .errors import ProfileError
@@ -18,7 +19,7 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ProfileError(f"--param '{item}' is not NAME=VALUE", hint="e.g. --param compliance=gdpr")
+            raise ProfileError(f"--param '{_short(item)}' is not NAME=VALUE", hint="e.g. --param compliance=gdpr")
         values[name.strip()] = value.strip()
     return values
 
@@ -58,14 +59,16 @@ def coerce(name: str, spec: Parameter, value: Any, file: str | None, where: str)
             return True
         if text in _FALSE:
             return False
-        raise fail(f"'{value}' is not true or false")
+        raise fail(f"'{_short(value)}' is not true or false")
     if kind in ("int", "number"):
         if isinstance(value, bool):
             raise fail(f"'{value}' is not a number")
         try:
             number = float(value)
-        except (TypeError, ValueError):
-            raise fail(f"'{value}' is not a number") from None
+        except (TypeError, ValueError, OverflowError):
+            raise fail(f"'{_short(value)}' is not a number") from None
+        if not math.isfinite(number):
+            raise fail(f"'{_short(value)}' is not a finite number")
         if kind == "int":
             if number != int(number):
                 raise fail(f"'{value}' is not a whole number")
@@ -76,19 +79,29 @@ def coerce(name: str, spec: Parameter, value: Any, file: str | None, where: str)
             raise fail(f"{value} is above the maximum {spec.max:g}")
         return number
     if kind == "list":
+        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+            raise fail("list items must be plain values, not mappings or lists")
         items = value if isinstance(value, list) else [v for v in str(value).split(",")]
         items = [str(v).strip() for v in items if str(v).strip()]
         if spec.choices:
             bad = [v for v in items if v not in [str(c) for c in spec.choices]]
             if bad:
-                raise fail(f"'{bad[0]}' is not one of the choices")
+                raise fail(f"'{_short(bad[0])}' is not one of the choices")
         return items
     if kind == "choice":
         for choice in spec.choices or []:
             if str(choice) == str(value):
                 return choice
-        raise fail(f"'{value}' is not one of the choices")
+        raise fail(f"'{_short(value)}' is not one of the choices")
+    if isinstance(value, (dict, list)):
+        raise fail("a mapping or list is not a text value")
     return str(value)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A user value for a one-line message: newlines folded, cut to `limit` characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _expectation(spec: Parameter) -> str:

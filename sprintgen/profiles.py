@@ -64,6 +64,8 @@ def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> s
     sources = discover_profiles() if sources is None else sources
     if ref in sources:
         return str(sources[ref].path)
+    if Path(ref).is_dir():
+        raise ProfileError("is a directory, not a profile", file=ref, hint="pass a YAML file or a profile id")
     close = difflib.get_close_matches(ref, list(sources), n=3, cutoff=0.5)
     hint = f"did you mean {', '.join(close)}?" if close else f"known profiles: {', '.join(sorted(sources))}"
     raise ProfileError(f"unknown profile '{ref}'", hint=hint + " (or pass a path to a YAML file)")
@@ -86,6 +88,12 @@ def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[str, 
     merged = MergedProfile(Profile(id=own.id), path)
     for parent_ref in own.extends:
         parent_path_ref = _parent_ref(parent_ref, path)
+        if looks_like_path(parent_ref) and not Path(parent_path_ref).is_file():
+            # Name the child's `extends` line: that is where the fix goes, not in the file that does not exist.
+            missing = "is a directory" if Path(parent_path_ref).is_dir() else "does not exist"
+            raise ProfileError(f"parent profile '{parent_ref}' {missing} (looked for {parent_path_ref})", file=path,
+                               line=_line(loaded.raw, "extends"), where="extends",
+                               hint="a path in 'extends' is relative to this file; fix it or use a profile id")
         try:
             parent = _load_merged(parent_path_ref, sources, chain + (own.id,))
         except ProfileError as exc:

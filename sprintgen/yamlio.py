@@ -1,12 +1,23 @@
 """Reading YAML safely, keeping line numbers for error messages.
 
-A private `yaml.SafeLoader` subclass: no Python tags, duplicate keys refused, aliases and file size bounded (so an
-alias bomb or a multi-megabyte file fails fast in bounded memory), and every mapping remembers the line of each key,
-so that a schema error at `epics[2].stories[0].estimate` can name its line.
+A private `yaml.SafeLoader` subclass: no Python (or other non-data) tags, duplicate keys refused, no infinite or NaN
+numbers, no unencodable text; file size, nesting depth, alias count and the size aliases expand to are all bounded
+(so an alias bomb, a multi-megabyte file or 100,000 levels of nesting fail fast in bounded memory). Every mapping
+remembers the line of each key, so that a schema error at `epics[2].stories[0].estimate` can name its line.
+
+Limits (documented in README.md, "Errors and exit codes"):
+
+- `MAX_FILE_BYTES`: a profile or team file is at most 2 MiB (ten thousand stories take about 700 KiB);
+- `MAX_DEPTH`: mappings and lists nest at most 64 levels;
+- `MAX_ALIASES`: at most 200 `*alias` references per file;
+- `MAX_ALIAS_NODES`: all aliases together may stand for at most 10,000 values once expanded (a "billion laughs"
+  file expands to 10^9 and is refused before anything walks it).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +28,11 @@ from .errors import InputError
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
 MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Standard YAML tags SafeLoader would accept but that are not plain data in a profile.
+_REFUSED_STANDARD_TAGS = ("binary", "set", "omap", "pairs")
 
 
 class LineDict(dict):
@@ -33,24 +49,55 @@ class LineList(list):
     line: int
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml, when PyYAML was built with it: the event stream comes from C, about five times faster
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _CParser = None
+
+# The composer stays the Python one in both cases: it is where depth and alias expansion are counted (libyaml's own
+# composer would build a 100,000-level tree before we could look at it).
+_BASES = ((yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver)
+          if _CParser is not None else (yaml.SafeLoader,))
+
+
+class _Loader(*_BASES):  # type: ignore[misc]
     def __init__(self, stream: str, filename: str) -> None:
-        super().__init__(stream)
+        if _CParser is not None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+        else:
+            yaml.SafeLoader.__init__(self, stream)
         self.filename = filename
         self._aliases = 0
+        self._alias_nodes = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> number of values it stands for, memoised
         self._depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
                 raise InputError(
                     f"more than {MAX_ALIASES} YAML aliases",
                     file=self.filename,
                     line=mark.line + 1,
                     hint="write the values out instead of using anchors and aliases",
                 )
+            anchor = self.peek_event().anchor
+            if anchor in self.anchors:
+                # An alias shares the node, so parsing stays cheap; but anything that later walks the data (a
+                # validator, str(), a template) pays for the expanded size. Count it now, before that happens.
+                self._alias_nodes += self._expanded_size(self.anchors[anchor])
+                if self._alias_nodes > MAX_ALIAS_NODES:
+                    raise InputError(
+                        f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?)",
+                        file=self.filename,
+                        line=mark.line + 1,
+                        hint="write the values out instead of nesting anchors and aliases",
+                    )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             mark = self.peek_event().start_mark
@@ -63,29 +110,52 @@ class _Loader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def _expanded_size(self, node: yaml.Node) -> int:
+        """How many values `node` stands for when every alias inside it is written out (memoised per node)."""
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._expanded_size(k) + self._expanded_size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._expanded_size(child) for child in node.value)
+        else:
+            size = 1
+        self._sizes[id(node)] = size
+        return size
+
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    # Keys written in this mapping must be unique; keys brought in by a merge (`<<: *base`) may be overridden by them,
+    # as YAML intends. flatten_mapping puts the merged pairs first, so the explicit ones are the last len(explicit).
+    explicit_count = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
+    first_explicit = len(node.value) - explicit_count
     result = LineDict()
     result.lines = {}
     result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
+    written: dict[Any, int] = {}
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
         try:
             hash(key)
         except TypeError:
             raise InputError(
-                "a mapping key must be a plain value", file=loader.filename, line=key_node.start_mark.line + 1
+                "a mapping key must be a plain value", file=loader.filename, line=line,
+                hint="use a word as the key, not a list or mapping",
             ) from None
-        if key in result:
-            raise InputError(
-                f"duplicate key '{key}' (first on line {result.lines[key]})",
-                file=loader.filename,
-                line=key_node.start_mark.line + 1,
-                hint="remove or rename one of them",
-            )
+        if index >= first_explicit:
+            if key in written:
+                raise InputError(
+                    f"duplicate key '{key}' (first on line {written[key]})",
+                    file=loader.filename,
+                    line=line,
+                    hint="remove or rename one of them",
+                )
+            written[key] = line
         result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = key_node.start_mark.line + 1
+        result.lines[key] = line
     return result
 
 
@@ -110,31 +180,62 @@ def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
+def _construct_finite_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if not math.isfinite(value):
+        raise InputError(
+            f"'{node.value}' is not a finite number",
+            file=loader.filename,
+            line=node.start_mark.line + 1,
+            hint="write an ordinary number",
+        )
+    return value
+
+
+def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    # A "\ud800" escape yields a lone surrogate: it cannot be written to any file or terminal, so refuse it here.
+    if _SURROGATE.search(value):
+        raise InputError(
+            "text holds a lone surrogate escape (\\ud800-\\udfff) that cannot be written as UTF-8",
+            file=loader.filename,
+            line=node.start_mark.line + 1,
+            hint="write the character itself, or a \\U escape of a real code point",
+        )
+    return value
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+for _tag in _REFUSED_STANDARD_TAGS:
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_unknown_tag(loader, "", node))
 _Loader.add_multi_constructor("", _refuse_unknown_tag)
 _Loader.add_multi_constructor("!", _refuse_unknown_tag)
 
 
 def read_text(path: str | Path, what: str = "file") -> str:
-    """Read a UTF-8 text file with clear errors for missing files, directories, size and encoding."""
+    """Read a UTF-8 text file with clear errors for missing files, directories, size and encoding.
+
+    At most `MAX_FILE_BYTES + 1` bytes are ever read, so `/dev/zero` or a file that grows while being read cannot
+    exhaust memory.
+    """
     p = Path(path)
     if not p.exists():
         raise InputError(f"{what} not found", file=p, hint="check the path")
     if p.is_dir():
         raise InputError(f"is a directory, not a {what}", file=p, hint="pass a YAML file")
     try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"{what} is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}",
-                file=p,
-                hint="split it into smaller files",
-            )
-        data = p.read_bytes()
+        with p.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", file=p) from None
+        raise InputError(f"cannot read {what}: {exc.strerror}", file=p, hint="check the file's permissions") from None
+    if len(data) > MAX_FILE_BYTES:
+        size = f"{p.stat().st_size:,} bytes, " if p.is_file() else ""
+        raise InputError(f"{what} is {size}over the limit of {MAX_FILE_BYTES:,} bytes", file=p,
+                         hint="split it into smaller files (or extend a shared profile)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -146,24 +247,43 @@ def read_text(path: str | Path, what: str = "file") -> str:
 
 def parse_yaml(text: str, filename: str) -> Any:
     """Parse one YAML document from text; errors carry the file, line and column."""
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"over the limit of {MAX_FILE_BYTES:,} bytes", file=filename, hint="split it")
-    loader = _Loader(text, filename)
+    loader = None
     try:
+        loader = _Loader(text, filename)  # the reader checks for control characters right here
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = f"column {mark.column + 1}: " if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise InputError(f"{column}YAML syntax error: {problem}", file=filename, line=line,
-                         hint="fix the YAML syntax") from None
+        hint = "fix the YAML syntax"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem, hint = "a tab character where YAML needs spaces", "indent with spaces, never tabs"
+        raise InputError(f"{column}YAML syntax error: {problem}", file=filename, line=line, hint=hint) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character (NUL, BEL...) in the text: name its line rather than an offset (libyaml counts the
+        # offset in UTF-8 bytes, the Python reader in characters).
+        before = text.encode("utf-8")[: exc.position] if _CParser is not None else text[: exc.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        raise InputError(f"character #x{exc.character:04x} is not allowed in YAML", file=filename, line=line,
+                         hint="remove the control character (is this a binary file?)") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML error: {exc}", file=filename) from None
-    except RecursionError:
+        raise InputError(f"YAML error: {' '.join(str(exc).split())}", file=filename,
+                         hint="fix the YAML syntax") from None
+    except (RecursionError, MemoryError):
         raise InputError("YAML nested too deeply", file=filename, hint="flatten the structure") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+        return lines[line][column]
+    return ""
 
 
 def load_yaml(path: str | Path, what: str = "file") -> Any:
