@@ -12,13 +12,17 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+#: The highest sprint number anything may name (a pin, an override, an absence, --sprints): 1000 two-week sprints
+#: are 38 years, and the bound keeps a typo like `sprint: 100000000` from making the planner walk that far.
+MAX_SPRINTS = 1000
 _RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
 
 
 class Strict(BaseModel):
     """Base of user-written models: unknown fields are errors."""
 
-    model_config = ConfigDict(extra="forbid")
+    # allow_inf_nan=False: '.inf' or '1e999' (or a scale expression overflowing) must not reach the scheduler.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Estimate(Strict):
@@ -139,7 +143,7 @@ class Story(Strict):
     when: Optional[str] = None
     for_each: Optional[str] = None  # name of a list parameter: one story per item, '{item}' substituted
     scale: Optional[str] = None  # expression on parameters multiplying the estimate
-    sprint: Optional[int] = Field(default=None, ge=1)  # pin to a sprint
+    sprint: Optional[int] = Field(default=None, ge=1, le=MAX_SPRINTS)  # pin to a sprint
     labels: Optional[list[str]] = None
     remove: bool = False  # in a profile that extends another: drop the inherited story
 
@@ -253,8 +257,8 @@ class Member(Strict):
     @classmethod
     def _fractions(cls, value: dict[int, float]) -> dict[int, float]:
         for sprint, fraction in value.items():
-            if sprint < 1:
-                raise ValueError(f"sprint numbers start at 1, got {sprint}")
+            if not 1 <= sprint <= MAX_SPRINTS:
+                raise ValueError(f"sprint numbers go from 1 to {MAX_SPRINTS}, got {sprint}")
             if not 0 <= fraction <= 1:
                 raise ValueError(f"availability in sprint {sprint} must be between 0 and 1, got {fraction}")
         return value
@@ -263,7 +267,7 @@ class Member(Strict):
 class SprintOverride(Strict):
     """A sprint whose capacity differs from the usual (a release freeze, an offsite)."""
 
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_SPRINTS)
     capacity: Optional[float] = Field(default=None, ge=0)
     factor: Optional[float] = Field(default=None, ge=0, le=1)
     note: str = ""
@@ -283,6 +287,7 @@ class Team(Strict):
     holidays: list[dt.date] = Field(default_factory=list)
     sprints: list[SprintOverride] = Field(default_factory=list)
     cost_per_sprint: Optional[float] = Field(default=None, ge=0)
+    scope_growth: Optional[Estimate] = None  # forecast: extra work discovered, as a fraction (0-0.2 = up to 20%)
 
     @field_validator("velocity_history")
     @classmethod
@@ -332,6 +337,7 @@ class PlannedStory(BaseModel):
     labels: list[str] = Field(default_factory=list)
     sprint: Optional[int] = None
     critical: bool = False
+    pinned: bool = False  # the profile pins it to its sprint (`sprint: N`)
 
 
 class PlannedEpic(BaseModel):

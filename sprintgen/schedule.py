@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import checks, solver
-from .graph import DependencyGraph, build_graph, critical_path, longest_chain
-from .model import Backlog, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team, TeamSummary
+from .bounds import lower_bounds as _problem_bounds
+from .graph import DependencyGraph, build_graph, critical_path
+from .model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team,
+                    TeamSummary)
 from .team import Capacities, sprint_dates
 
 
@@ -18,16 +20,35 @@ class PlanOptions:
     sprints: Optional[int] = None  # plan into exactly this many sprints; report what does not fit
 
 
-def capacity_bound(total: float, capacities: Capacities, limit: int) -> int:
-    """The fewest sprints whose summed capacity holds `total` points."""
-    if total <= solver.EPS:
-        return 0
-    running = 0.0
-    for number in range(1, limit + 1):
-        running += capacities(number)
-        if running >= total - solver.EPS:
-            return number
-    return limit
+def build_problem(backlog: Backlog, dag: DependencyGraph, team: Team, capacities: Capacities,
+                  sprints: Optional[int] = None) -> tuple[solver.Problem, list[str]]:
+    """The numeric packing problem of a backlog (tasks in the graph's order) and the story key of each task.
+
+    The rank that breaks ties (and orders the final pass) is the priority the issue asks for: epic order in the
+    profile, then the heaviest chain of dependents (critical path first), then profile order.
+    """
+    keys = dag.order
+    index = {k: i for i, k in enumerate(keys)}
+    stories = {s.key: s for s in backlog.stories}
+    problem = solver.Problem(
+        sizes=[stories[k].estimate.likely for k in keys],
+        preds=[[index[d] for d in stories[k].depends_on] for k in keys],
+        capacity=capacities,
+        sequential=team.dependencies == "sequential",
+        pinned={index[k]: stories[k].sprint for k in keys if stories[k].sprint is not None},
+        max_sprints=sprints,
+        steady_from=capacities.steady_from,
+    )
+    epic_rank = {e.key: i for i, e in enumerate(backlog.epics)}
+    profile_rank = {s.key: i for i, s in enumerate(backlog.stories)}
+    tail = solver.tail_weights(problem)
+    by_priority = sorted(range(len(keys)), key=lambda i: (epic_rank.get(stories[keys[i]].epic, len(epic_rank)),
+                                                          -tail[i], profile_rank[keys[i]]))
+    rank = [0] * len(keys)
+    for position, task in enumerate(by_priority):
+        rank[task] = position
+    problem.rank = rank
+    return problem, keys
 
 
 def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) -> Plan:
@@ -35,22 +56,11 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
     options = options or PlanOptions()
     dag = build_graph(backlog)
     capacities = Capacities(team)
-    keys = dag.order
-    index = {k: i for i, k in enumerate(keys)}
+    problem, keys = build_problem(backlog, dag, team, capacities, options.sprints)
+    solution = solver.solve_plan(problem)
+    assignment = solution.assignment
+    sprint_of = {k: assignment[i] for i, k in enumerate(keys)}
     stories = {s.key: s for s in backlog.stories}
-    profile_rank = {s.key: i for i, s in enumerate(backlog.stories)}
-    problem = solver.Problem(
-        sizes=[stories[k].estimate.likely for k in keys],
-        preds=[[index[d] for d in stories[k].depends_on] for k in keys],
-        capacity=capacities,
-        sequential=team.dependencies == "sequential",
-        rank=[profile_rank[k] for k in keys],
-        pinned={index[k]: stories[k].sprint for k in keys if stories[k].sprint is not None},
-        max_sprints=options.sprints,
-        steady_from=capacities.steady_from,
-    )
-    assignment = solver.solve(problem)
-    sprint_of = {k: assignment[index[k]] for k in keys}
 
     weights = {k: stories[k].estimate.likely for k in keys}
     path, path_points = critical_path(dag, weights)
@@ -58,18 +68,19 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
     total = _sum_estimates([s.estimate for s in backlog.stories])
     used = max([s for s in sprint_of.values() if s is not None], default=0)
     count = options.sprints if options.sprints is not None else used
+    by_sprint: dict[int, list[str]] = {}
+    for key in backlog_order(backlog):  # profile order within a sprint
+        if sprint_of[key] is not None:
+            by_sprint.setdefault(sprint_of[key], []).append(key)
     sprints = []
     for number in range(1, count + 1):
-        members = [k for k in backlog_order(backlog) if sprint_of[k] == number]
+        members = by_sprint.get(number, [])
         start, end = sprint_dates(team, number)
-        sprints.append(PlannedSprint(
+        sprints.append(PlannedSprint.model_construct(
             number=number, name=f"Sprint {number}", start=start, end=end, capacity=capacities(number),
             load=round(sum(weights[k] for k in members), 4), stories=members,
         ))
-    planned_stories = [
-        PlannedStory(**s.model_dump(exclude={"sprint"}), sprint=sprint_of[s.key], critical=s.key in on_path)
-        for s in backlog.stories
-    ]
+    planned_stories = [_planned(s, sprint_of[s.key], s.key in on_path) for s in backlog.stories]
     epics = []
     for epic in backlog.epics:
         epic_sprints = [sprint_of[k] for k in epic.stories if sprint_of[k] is not None]
@@ -78,16 +89,19 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
             stories=epic.stories, estimate=_sum_estimates([stories[k].estimate for k in epic.stories]),
             first_sprint=min(epic_sprints, default=None), last_sprint=max(epic_sprints, default=None),
         ))
-    bounds = lower_bounds(backlog, dag, capacities, problem)
+    bounds = dict(solution.bounds) or _problem_bounds(problem)
+    unlimited_count = max((s for s in assignment if s is not None), default=0)
+    if solution.proven_minimum and options.sprints is None and unlimited_count > max(bounds.values(), default=0):
+        bounds["search"] = unlimited_count  # the exhaustive search showed that no plan uses fewer sprints
     plan = Plan(
         profile={"id": backlog.profile_id, "name": backlog.profile_name, "description": backlog.description,
                  "source": display_source(backlog.source), "parameters": backlog.parameters},
         team=TeamSummary(name=team.name, velocity=team.velocity, focus_factor=team.focus_factor,
                          sprint_length_days=team.sprint.length_days, start=team.sprint.start,
                          dependencies=team.dependencies, members=team.members),
-        sprints=sprints,
+        sprints=[],
         epics=epics,
-        stories=planned_stories,
+        stories=[],
         risks=backlog.risks,
         assumptions=backlog.assumptions,
         definition_of_done=backlog.definition_of_done,
@@ -98,8 +112,20 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
         total_estimate=total,
         end_date=sprints[-1].end if sprints else None,
     )
+    # built without re-validating thousands of already-valid stories (the scale benchmark's hot spot)
+    plan.sprints = sprints
+    plan.stories = planned_stories
     plan.findings = checks.run_checks(plan, team, dag, capacities)
     return plan
+
+
+_STORY_FIELDS = [name for name in BacklogStory.model_fields if name != "sprint"]
+
+
+def _planned(story: BacklogStory, sprint: Optional[int], critical: bool) -> PlannedStory:
+    """A planned story from a (validated) backlog story, without validating it again."""
+    values = {name: getattr(story, name) for name in _STORY_FIELDS}
+    return PlannedStory.model_construct(**values, sprint=sprint, critical=critical, pinned=story.sprint is not None)
 
 
 def display_source(path: str) -> str:
@@ -120,19 +146,6 @@ def display_source(path: str) -> str:
 def backlog_order(backlog: Backlog) -> list[str]:
     """Story keys in profile order (epic order, then story order)."""
     return [s.key for s in backlog.stories]
-
-
-def lower_bounds(backlog: Backlog, dag: DependencyGraph, capacities: Capacities, problem: solver.Problem
-                 ) -> dict[str, int]:
-    """Bounds no plan can beat: total work over capacity, and (sequential) the longest chain of stories."""
-    total = sum(problem.sizes)
-    limit = solver.max_sprint_count(problem)
-    bounds = {"capacity": capacity_bound(total, capacities, limit)}
-    if problem.sequential:
-        bounds["dependency_chain"] = longest_chain(dag)
-    if problem.pinned:
-        bounds["pinned"] = max(problem.pinned.values())
-    return bounds
 
 
 def _sum_estimates(estimates: list[Estimate]) -> Estimate:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import TeamError
-from .model import Team
+from .model import Member, Team
 from .validation import from_validation_error, validate_document
 from .yamlio import load_yaml
 
@@ -47,12 +47,32 @@ def load_team(path: str | None = None, overrides: dict[str, Any] | None = None) 
         else:
             data[name] = value
     try:
-        return Team.model_validate(data)
+        team = Team.model_validate(data)
     except ValidationError as exc:
         error = from_validation_error(exc, data, path or "command line", TeamError)
         if error.where and error.where.split(".")[-1] in ("velocity", "length_days", "start", "dependencies"):
             error.file, error.line = "command line", None
         raise error from None
+    _check_workable(team, raw, path)
+    return team
+
+
+def _check_workable(team: Team, raw: Any, path: str | None) -> None:
+    """Refuse a team that can never finish anything: no capacity at all, or a calendar past year 9999."""
+    lines = getattr(raw, "lines", {})
+    if round(base_capacity(team) * team.focus_factor, 4) <= 0:
+        if any(m.capacity is not None for m in team.members):
+            problem, where = "every member's capacity is 0", "members"
+            hint = "give at least one member a capacity above 0, or leave capacities out to use velocity"
+        else:
+            problem, where, hint = "velocity x focus_factor rounds to 0 points", "velocity", "raise the velocity"
+        raise TeamError(f"the team has no capacity: {problem}", file=path or "command line",
+                        line=lines.get(where), where=where, hint=hint)
+    try:
+        sprint_dates(team, 1)
+    except TeamError as error:
+        error.file, error.line = path or "command line", lines.get("sprint")
+        raise
 
 
 def base_capacity(team: Team) -> float:
@@ -63,8 +83,12 @@ def base_capacity(team: Team) -> float:
 
 def sprint_dates(team: Team, number: int) -> tuple[dt.date, dt.date]:
     """First and last calendar day of sprint `number` (1-based)."""
-    start = team.sprint.start + dt.timedelta(days=(number - 1) * team.sprint.length_days)
-    return start, start + dt.timedelta(days=team.sprint.length_days - 1)
+    try:
+        start = team.sprint.start + dt.timedelta(days=(number - 1) * team.sprint.length_days)
+        return start, start + dt.timedelta(days=team.sprint.length_days - 1)
+    except OverflowError:
+        raise TeamError(f"sprint {number} would end after 9999-12-31", where="sprint.start",
+                        hint="choose an earlier start date or shorter sprints") from None
 
 
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -100,6 +124,34 @@ def sprint_capacity(team: Team, number: int) -> float:
     return round(capacity * team.focus_factor, 4)
 
 
+def holiday_sprint(team: Team, day: dt.date) -> int:
+    """The sprint a date falls in (0 for a date before sprint 1)."""
+    offset = (day - team.sprint.start).days
+    return offset // team.sprint.length_days + 1 if offset >= 0 else 0
+
+
+def member_capacity(team: Team, member: Member, number: int) -> float:
+    """What one member can carry in sprint `number`: their share, availability, holidays, overrides, focus factor.
+
+    A member without a `capacity` gets an equal share of the velocity (or nothing when others give capacities).
+    """
+    regular = sum(_raw_member(team, m, number) for m in team.members)
+    if regular <= 0:
+        return 0.0
+    # the sprint's own adjustments (holidays, overrides, focus factor) scale every member alike
+    return round(sprint_capacity(team, number) * _raw_member(team, member, number) / regular, 4)
+
+
+def base_capacity_from_members(team: Team) -> bool:
+    """True when the members' capacities (not the velocity) give the team's capacity."""
+    return any(m.capacity is not None for m in team.members)
+
+
+def _raw_member(team: Team, member: Member, number: int) -> float:
+    base = (member.capacity or 0.0) if base_capacity_from_members(team) else team.velocity / len(team.members)
+    return base * member.availability.get(number, 1.0)
+
+
 class Capacities:
     """Capacity per sprint number, computed on demand and cached (plans may need many sprints)."""
 
@@ -107,8 +159,9 @@ class Capacities:
         self.team = team
         self._cache: dict[int, float] = {}
         last_special = max([o.number for o in team.sprints] +
-                           [n for m in team.members for n in m.availability] + [0])
-        self.steady_from = last_special + 1  # with no holidays, every sprint from here on has the same capacity
+                           [n for m in team.members for n in m.availability] +
+                           [holiday_sprint(team, day) for day in team.holidays] + [0])
+        self.steady_from = last_special + 1  # every sprint from here on has the same capacity
 
     def __call__(self, number: int) -> float:
         if number not in self._cache:
