@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .backlog import build_backlog
-from .model import Backlog, Plan, Team
+from .forecast import ForecastSettings, run_forecast
+from .errors import InputError
+from .model import MAX_SPRINTS, Backlog, Plan, Team
 from .parameters import parse_assignments
 from .schedule import PlanOptions, make_plan
 from .team import find_team_file, load_team
@@ -21,6 +23,7 @@ class PlanRequest:
     team_file: Optional[str] = None
     team_overrides: dict[str, Any] = field(default_factory=dict)
     sprints: Optional[int] = None
+    forecast: Optional[ForecastSettings] = field(default_factory=ForecastSettings)  # None: no forecast
 
 
 def load_inputs(request: PlanRequest) -> tuple[Backlog, Team]:
@@ -31,6 +34,12 @@ def load_inputs(request: PlanRequest) -> tuple[Backlog, Team]:
 
 
 def build_plan(request: PlanRequest) -> Plan:
-    """Load, resolve, schedule and check: the plan for a request."""
+    """Load, resolve, schedule and check: the plan for a request, with its forecast unless it is turned off."""
+    if request.sprints is not None and request.sprints > MAX_SPRINTS:  # the planner's work grows with it
+        raise InputError(f"{request.sprints} sprints is more than {MAX_SPRINTS}", where="--sprints",
+                         hint=f"plan into at most {MAX_SPRINTS} sprints")
     backlog, team = load_inputs(request)
-    return make_plan(backlog, team, PlanOptions(sprints=request.sprints))
+    plan = make_plan(backlog, team, PlanOptions(sprints=request.sprints))
+    if request.forecast is not None:
+        plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
+    return plan

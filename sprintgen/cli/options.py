@@ -45,6 +45,51 @@ def team_options(func: Callable) -> Callable:
     return func
 
 
+def forecast_options(func: Callable) -> Callable:
+    """--trials, --seed, --target-date and --scope-growth: how the Monte Carlo forecast runs."""
+    options = [
+        click.option("--trials", type=click.IntRange(1, 1_000_000), metavar="N",
+                     help="Monte Carlo trials for the forecast (default: 2000)."),
+        click.option("--seed", type=click.IntRange(min=0), metavar="N",
+                     help="Random seed; the same seed gives the same forecast (default: a fixed seed)."),
+        click.option("--target-date", callback=_date, metavar="YYYY-MM-DD",
+                     help="Report the probability of finishing by this date."),
+        click.option("--scope-growth", metavar="LOW-HIGH",
+                     help="Extra work discovered, as a fraction range (0-0.2 = up to 20%%); overrides the team."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def forecast_settings(kwargs: dict[str, Any]):
+    """Pop the forecast options out of a command's kwargs: ForecastSettings, or None for --no-forecast."""
+    from ..forecast import ForecastSettings
+
+    settings = ForecastSettings()
+    for name in ("trials", "seed", "target_date"):
+        value = kwargs.pop(name, None)
+        if value is not None:
+            setattr(settings, name, value)
+    growth = kwargs.pop("scope_growth", None)
+    if growth is not None:
+        settings.scope_growth = _fraction_range(growth)
+    return None if kwargs.pop("no_forecast", False) else settings
+
+
+def _fraction_range(text: str):
+    from pydantic import ValidationError
+
+    from ..errors import InputError
+    from ..model import Estimate
+
+    try:
+        return Estimate.model_validate(text)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(reason, where="--scope-growth", hint="write a fraction range such as 0-0.2") from None
+
+
 def team_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Pop the team override options out of a command's kwargs."""
     return {name: kwargs.pop(name) for name in ("velocity", "length_days", "start", "dependencies")}
@@ -60,6 +105,7 @@ def plan_request(kwargs: dict[str, Any]):
         team_file=kwargs.pop("team_file"),
         team_overrides=team_overrides(kwargs),
         sprints=kwargs.pop("sprints", None),
+        forecast=forecast_settings(kwargs),
     )
 
 
@@ -73,4 +119,5 @@ def emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-__all__ = ["EXIT_INPUT", "emit", "plan_request", "profile_options", "team_options"]
+__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "profile_options",
+           "team_options"]

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, plan_request, profile_options, team_options
+from .options import emit, forecast_options, plan_request, profile_options, team_options
 
 
 @click.command()
 @profile_options
 @team_options
 @click.option("--sprints", type=click.IntRange(min=1), help="Plan into exactly N sprints; report what does not fit.")
+@forecast_options
+@click.option("--no-forecast", is_flag=True, help="Skip the Monte Carlo forecast.")
 @click.option("--format", "-f", "fmt", default="markdown", show_default=True,
-              help="Output format: markdown, json (and any installed exporter).")
-@click.option("--template", type=click.Path(dir_okay=False), help="A Jinja template for the Markdown roadmap.")
+              help="Output format: markdown, json, csv (Jira CSV import) and any installed exporter.")
+@click.option("--template", type=click.Path(dir_okay=False),
+              help="A Jinja template for the Markdown roadmap (default: ./templates/roadmap.md.j2, then "
+                   "<config dir>/templates/roadmap.md.j2, then the built-in one).")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def plan(fmt: str, template: str | None, output: str | None, **kwargs) -> None:
+@click.option("--strict", is_flag=True,
+              help="Exit with status 1 on any warning or error finding (for CI); the output is written first.")
+def plan(fmt: str, template: str | None, output: str | None, strict: bool = False, **kwargs) -> None:
     """Plan a profile into sprints and print the roadmap.
 
     \b
@@ -23,6 +29,7 @@ def plan(fmt: str, template: str | None, output: str | None, **kwargs) -> None:
       sprintgen plan --profile rag
       sprintgen plan --profile hybrid --team team.yaml --param compliance=gdpr -o roadmap.md
       sprintgen plan --profile fine-tuning --format json
+      sprintgen plan --profile rag --format csv -o backlog.csv
     """
     from ..exporters import get_exporter
     from ..planner import build_plan
@@ -31,3 +38,16 @@ def plan(fmt: str, template: str | None, output: str | None, **kwargs) -> None:
     result = build_plan(plan_request(kwargs))
     options = {"template": template} if template else {}
     emit(exporter.render(result, **options), output)
+    if strict:
+        raise_on_warnings(result)
+
+
+def raise_on_warnings(result) -> None:
+    """--strict: any warning- or error-level finding becomes exit status 1 (after the output was written)."""
+    from ..errors import StrictFindingsError
+
+    serious = [f for f in result.findings if f.level in ("warning", "error")]
+    if serious:
+        codes = sorted({f.code for f in serious})
+        raise StrictFindingsError(f"--strict: the plan has {len(serious)} warning(s) or error(s): {', '.join(codes)}",
+                                  hint="fix them, or drop --strict")
