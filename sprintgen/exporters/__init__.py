@@ -23,8 +23,11 @@ class Exporter:
 
 
 def available_exporters() -> dict[str, metadata.EntryPoint]:
-    """Entry points of every installed exporter, by name."""
-    return {ep.name: ep for ep in metadata.entry_points(group=EXPORTER_GROUP)}
+    """Entry points of every installed exporter, by name (a built-in wins over a plugin of the same name; third-party
+    exporters are left out when $SPRINTGEN_DISABLE_PLUGINS is set: see sprintgen.plugins)."""
+    from ..plugins import exporter_entry_points
+
+    return exporter_entry_points()[0]
 
 
 def get_exporter(name: str) -> Exporter:
@@ -33,5 +36,11 @@ def get_exporter(name: str) -> Exporter:
     if name not in entry_points:
         known = ", ".join(sorted(entry_points)) or "none installed"
         raise InputError(f"unknown output format '{name}'", where="--format", hint=f"choose one of: {known}")
-    exporter: Any = entry_points[name].load()
+    from ..plugins import PluginLoadError, load_exporter
+
+    try:
+        exporter: Any = load_exporter(entry_points[name])
+    except PluginLoadError as exc:  # a broken plugin is named, never a traceback
+        raise InputError(f"output format '{name}': {exc}", where="--format",
+                         hint="fix or uninstall the plugin, or set SPRINTGEN_DISABLE_PLUGINS=1") from None
     return exporter
