@@ -1,0 +1,106 @@
+"""The difference between what the plan wants and what Jira holds: the preview, and the work list of a push."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .desired import TRACKED_FIELDS, DesiredIssue
+from .inventory import RemoteIssue
+from .sprints import RemoteSprint
+
+
+@dataclass(frozen=True)
+class SprintSpec:
+    """A sprint of the plan as it should exist on the board."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    capacity: float
+
+
+@dataclass
+class Update:
+    """An existing issue whose plan values changed since the last push."""
+
+    desired: DesiredIssue
+    remote: RemoteIssue
+    fields: tuple[str, ...]  # tracked field names, plus "epic" when the epic relation must change
+
+
+@dataclass
+class ChangeSet:
+    """Everything a push would do, computed without writing."""
+
+    creates: list[DesiredIssue] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    unchanged: list[DesiredIssue] = field(default_factory=list)
+    removed: list[RemoteIssue] = field(default_factory=list)  # in Jira, no longer in the plan
+    duplicates: list[RemoteIssue] = field(default_factory=list)  # a second issue claiming an identity (left alone)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (blocker identity, dependent identity)
+    sprints_to_create: list[SprintSpec] = field(default_factory=list)
+    assignments: dict[str, list[str]] = field(default_factory=dict)  # sprint name -> identities to move into it
+    existing: dict[str, RemoteIssue] = field(default_factory=dict)  # identity -> issue already in Jira
+
+    def assignment_count(self) -> int:
+        """How many issues move into a sprint."""
+        return sum(len(v) for v in self.assignments.values())
+
+    def write_count(self, *, delete_removed: bool = False) -> int:
+        """How many things a push would write (0: Jira is in sync)."""
+        return (len(self.creates) + len(self.updates) + len(self.links) + len(self.sprints_to_create)
+                + self.assignment_count() + (len(self.removed) if delete_removed else 0))
+
+
+def compute_changes(desired: list[DesiredIssue], remote: list[RemoteIssue], *, sprints: list[SprintSpec],
+                    board_sprints: Optional[list[RemoteSprint]]) -> ChangeSet:
+    """Compare plan and Jira. `board_sprints` None means the push does not manage sprints."""
+    changes = ChangeSet()
+    for issue in remote:
+        if issue.identity is None:
+            continue
+        if issue.identity in changes.existing:
+            changes.duplicates.append(issue)  # remote is oldest first: the first one found is the one we keep
+        else:
+            changes.existing[issue.identity] = issue
+    wanted = {d.identity for d in desired}
+    changes.removed = [r for ident, r in changes.existing.items() if ident not in wanted]
+    key_of = {ident: r.key for ident, r in changes.existing.items()}
+
+    for issue in desired:
+        current = changes.existing.get(issue.identity)
+        if current is None:
+            changes.creates.append(issue)
+            continue
+        digests = issue.digests()
+        changed = [name for name in TRACKED_FIELDS if digests[name] != current.digests.get(name)]
+        # an epic created by this run (None here) also means the relation must be written after it exists
+        if issue.epic is not None and (key_of.get(issue.epic) is None or current.epic_key != key_of[issue.epic]):
+            changed.append("epic")
+        if changed:
+            changes.updates.append(Update(desired=issue, remote=current, fields=tuple(changed)))
+        else:
+            changes.unchanged.append(issue)
+
+    for issue in desired:
+        current = changes.existing.get(issue.identity)
+        for blocker in issue.blockers:
+            blocker_key = key_of.get(blocker)
+            if current is None or blocker_key is None or blocker_key not in current.blockers:
+                changes.links.append((blocker, issue.identity))
+
+    if board_sprints is not None:
+        by_name = {s.name: s for s in board_sprints if s.state != "closed"}
+        used = {d.sprint for d in desired if d.sprint}
+        changes.sprints_to_create = [s for s in sprints if s.name in used and s.name not in by_name]
+        for issue in desired:
+            if not issue.sprint:
+                continue
+            current = changes.existing.get(issue.identity)
+            target = by_name.get(issue.sprint)
+            if current is not None and target is not None and target.id in {sid for sid, _ in current.sprints}:
+                continue
+            changes.assignments.setdefault(issue.sprint, []).append(issue.identity)
+    return changes

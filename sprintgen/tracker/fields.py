@@ -1,0 +1,190 @@
+"""Field discovery and create-screen checks, done before anything is written.
+
+Jira sites differ: the story points field is "Story Points" (a number custom field, company-managed) or "Story point
+estimate" (team-managed), with site-specific ids; the epic relation is the `parent` field (Cloud) or the "Epic Link"
+custom field (Data Center); Data Center epics need "Epic Name". Nothing here hard-codes a custom field id: fields are
+found by their schema type, the board's estimation configuration, then their name, and checked against the project's
+create screens (createmeta), so a missing field stops the push with an error that says how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from .connection import JiraConnection
+from .problems import JiraSetupError
+
+POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"  # "Story point estimate"
+NUMBER_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"
+EPIC_LINK_TYPE = "com.pyxis.greenhopper.jira:gh-epic-link"
+EPIC_NAME_TYPE = "com.pyxis.greenhopper.jira:gh-epic-label"
+SPRINT_TYPE = "com.pyxis.greenhopper.jira:gh-sprint"
+POINTS_NAMES = ("story points", "story point estimate")
+
+#: Fields a push fills itself (a required field outside this set and without a default stops the push).
+SYSTEM_FILLED = {"project", "issuetype", "summary", "description", "labels", "reporter", "parent"}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field of the site (GET /field)."""
+
+    id: str
+    name: str
+    custom_type: str = ""
+    schema_type: str = ""
+
+
+@dataclass
+class IssueType:
+    """An issue type of the project with the fields of its create screen (createmeta)."""
+
+    id: str
+    name: str
+    subtask: bool
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)  # field id -> {name, required, hasDefaultValue}
+
+
+@dataclass
+class FieldPlan:
+    """Which fields a push writes, resolved for this site and project."""
+
+    types: dict[str, IssueType]  # "epic" | "story" | "subtask" -> issue type
+    points: Optional[str]
+    epic_relation: str  # "parent" | "epic_link"
+    epic_link: Optional[str] = None
+    epic_name: Optional[str] = None
+    sprint: Optional[str] = None
+    points_name: str = ""
+
+    def search_fields(self) -> list[str]:
+        """Fields to ask for when reading this plan's issues back."""
+        wanted = ["summary", "labels", "issuetype", "status", "issuelinks", "parent"]
+        wanted += [f for f in (self.points, self.epic_link, self.sprint) if f]
+        return wanted
+
+
+def load_fields(connection: JiraConnection) -> list[FieldInfo]:
+    """Every field of the site."""
+    result = []
+    for item in connection.get(connection.api("field")) or []:
+        schema = item.get("schema") or {}
+        result.append(FieldInfo(id=str(item.get("id")), name=str(item.get("name") or ""),
+                                custom_type=str(schema.get("custom") or ""), schema_type=str(schema.get("type") or "")))
+    return result
+
+
+def load_issue_types(connection: JiraConnection, project: str, kinds: Iterable[str]) -> dict[str, IssueType]:
+    """The project's Epic, Story and (when asked) sub-task types, with their create-screen fields.
+
+    Reads the paged createmeta endpoints, whose page shape differs: Cloud answers {issueTypes: [...]} and
+    {fields: [...]}, Data Center {values: [...]} for both.
+    """
+    base = connection.api(f"issue/createmeta/{project}/issuetypes")
+    available = [IssueType(id=str(t["id"]), name=str(t.get("name", "")), subtask=bool(t.get("subtask")))
+                 for t in _pages(connection, base, ("issueTypes", "values"))]
+    chosen: dict[str, IssueType] = {}
+    for kind in kinds:
+        issue_type = _pick_type(available, kind)
+        if issue_type is None:
+            names = ", ".join(t.name for t in available) or "none"
+            wanted = {"epic": "Epic", "story": "Story", "subtask": "a sub-task type"}[kind]
+            raise JiraSetupError(f"project {project} has no {wanted} issue type you can create (it has: {names})",
+                                 hint="add the issue type to the project's issue type scheme, or check the token's "
+                                      "Create issues permission")
+        for item in _pages(connection, f"{base}/{issue_type.id}", ("fields", "values")):
+            issue_type.fields[str(item.get("fieldId") or item.get("key"))] = item
+        chosen[kind] = issue_type
+    return chosen
+
+
+def _pick_type(available: list[IssueType], kind: str) -> Optional[IssueType]:
+    if kind == "subtask":
+        return next((t for t in available if t.subtask), None)
+    name = {"epic": "epic", "story": "story"}[kind]
+    return next((t for t in available if t.name.lower() == name and not t.subtask), None)
+
+
+def _pages(connection: JiraConnection, path: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        page = connection.get(path, params={"startAt": start, "maxResults": 100}) or {}
+        batch = next((page[k] for k in keys if isinstance(page.get(k), list)), [])
+        items.extend(batch)
+        start += len(batch)
+        total = page.get("total")
+        if not batch or page.get("isLast") or (isinstance(total, int) and start >= total):
+            return items
+
+
+def resolve_fields(site_fields: list[FieldInfo], types: dict[str, IssueType], *, project: str,
+                   team_managed: bool, board_points_field: Optional[str] = None) -> FieldPlan:
+    """Choose the points / epic / sprint fields and check the create screens; JiraSetupError names what is missing."""
+    story = types["story"]
+    by_id = {f.id: f for f in site_fields}
+    points = _points_field(site_fields, by_id, story, board_points_field)
+    where = _screen_hint(team_managed)
+    for issue_type in types.values():
+        for needed in ("summary", "labels", "description"):
+            if needed not in issue_type.fields:
+                why = "; sprintgen finds its issues again by their label" if needed == "labels" else ""
+                raise JiraSetupError(
+                    f"the field '{needed}' is not on the create screen of {issue_type.name} in project {project}",
+                    hint=f"add it ({where(issue_type.name)}){why}")
+    if points and points.id not in story.fields:
+        raise JiraSetupError(
+            f"the story points field '{points.name}' ({points.id}) is not on the create screen of {story.name} "
+            f"in project {project}",
+            hint=f"add '{points.name}' to the screen ({where(story.name)})")
+    epic_link = next((f for f in site_fields if f.custom_type == EPIC_LINK_TYPE), None)
+    if "parent" in story.fields:
+        relation = "parent"
+    elif epic_link and epic_link.id in story.fields:
+        relation = "epic_link"
+    else:
+        name = f"'{epic_link.name}' ({epic_link.id})" if epic_link else "'parent'"
+        raise JiraSetupError(
+            f"neither 'parent' nor an Epic Link field is on the create screen of {story.name} in project {project}",
+            hint=f"add {name} to the screen ({where(story.name)})")
+    epic_name = next((f for f in site_fields if f.custom_type == EPIC_NAME_TYPE and f.id in types["epic"].fields),
+                     None)
+    sprint = next((f for f in site_fields if f.custom_type == SPRINT_TYPE), None)
+    plan = FieldPlan(types=types, points=points.id if points else None, points_name=points.name if points else "",
+                     epic_relation=relation, epic_link=epic_link.id if relation == "epic_link" and epic_link else None,
+                     epic_name=epic_name.id if epic_name else None, sprint=sprint.id if sprint else None)
+    _check_required(plan, project, where)
+    return plan
+
+
+def _points_field(site_fields: list[FieldInfo], by_id: dict[str, FieldInfo], story: IssueType,
+                  board_points_field: Optional[str]) -> Optional[FieldInfo]:
+    if board_points_field and board_points_field in by_id:
+        return by_id[board_points_field]  # the board's estimation statistic is what its reports sum
+    candidates = [f for f in site_fields if f.custom_type == POINTS_TYPE]
+    candidates += [f for f in site_fields if f.custom_type == NUMBER_TYPE and f.name.lower() in POINTS_NAMES]
+    if not candidates:
+        raise JiraSetupError("this Jira site has no story points field",
+                             hint="enable estimation with story points on the board (Board settings > Estimation)")
+    # Sites often have both "Story Points" and "Story point estimate": the one on the Story screen is in use.
+    return next((f for f in candidates if f.id in story.fields), candidates[0])
+
+
+def _check_required(plan: FieldPlan, project: str, where: Any) -> None:
+    filled = set(SYSTEM_FILLED) | {f for f in (plan.points, plan.epic_link, plan.epic_name) if f}
+    for issue_type in plan.types.values():
+        for field_id, meta in issue_type.fields.items():
+            if meta.get("required") and not meta.get("hasDefaultValue") and field_id not in filled:
+                name = meta.get("name") or field_id
+                raise JiraSetupError(
+                    f"Jira requires the field '{name}' ({field_id}) to create a {issue_type.name} in project "
+                    f"{project}, and sprintgen has no value for it",
+                    hint=f"make the field optional or give it a default value ({where(issue_type.name)})")
+
+
+def _screen_hint(team_managed: bool):
+    if team_managed:
+        return lambda type_name: f"team-managed project: Project settings > Issue types > {type_name}"
+    return lambda type_name: ("company-managed project: Project settings > Screens, the create screen used by "
+                              f"{type_name}, or the field configuration")

@@ -1,0 +1,106 @@
+"""What Jira already holds for a plan: the issues carrying the plan label, identified by their issue property.
+
+One JQL search (paged) returns every managed issue with the fields a change set needs (summary, points, links,
+sprint, epic relation) and the `sprintgen` property, so a push never re-fetches issues one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from .connection import JiraConnection
+from .desired import PROPERTY_KEY
+from .fields import FieldPlan
+from .sprints import sprint_refs
+
+PAGE_SIZE = 100
+
+
+@dataclass
+class RemoteIssue:
+    """An issue as Jira holds it."""
+
+    key: str
+    id: str
+    identity: Optional[str]  # None: carries the plan label but no sprintgen property (not ours to change)
+    digests: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    labels: tuple[str, ...] = ()
+    points: Optional[float] = None
+    epic_key: Optional[str] = None
+    blockers: set[str] = field(default_factory=set)  # keys of issues linked as "is blocked by"
+    sprints: list[tuple[int, str]] = field(default_factory=list)  # (sprint id, state)
+
+
+def search_issues(connection: JiraConnection, jql: str, fields: Iterable[str],
+                  properties: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Every issue matching `jql` (all pages). Cloud uses /search/jql (token paging), Data Center /search (offset)."""
+    params: dict[str, Any] = {"jql": jql, "fields": ",".join(fields), "maxResults": PAGE_SIZE}
+    properties = list(properties)
+    if properties:
+        params["properties"] = ",".join(properties)
+    issues: list[dict[str, Any]] = []
+    if connection.cloud:
+        token: Optional[str] = None
+        while True:
+            page = connection.get(connection.api("search/jql"),
+                                  params={**params, **({"nextPageToken": token} if token else {})}) or {}
+            issues += page.get("issues") or []
+            token = page.get("nextPageToken")
+            if page.get("isLast", not token) or not token:
+                return issues
+    start = 0
+    while True:
+        page = connection.get(connection.api("search"), params={**params, "startAt": start}) or {}
+        batch = page.get("issues") or []
+        issues += batch
+        start += len(batch)
+        if not batch or start >= int(page.get("total", 0)):
+            return issues
+
+
+def managed_issues(connection: JiraConnection, project: str, label: str, fields: FieldPlan,
+                   blocks_link: str) -> list[RemoteIssue]:
+    """Every issue of the project that carries the plan label, oldest first."""
+    jql = f'project = "{project}" AND labels = "{label}" ORDER BY created ASC'
+    raw = search_issues(connection, jql, fields.search_fields(), [PROPERTY_KEY])
+    return [parse_issue(item, fields, blocks_link) for item in raw]
+
+
+def parse_issue(item: dict[str, Any], fields: FieldPlan, blocks_link: str) -> RemoteIssue:
+    """A RemoteIssue from one search result."""
+    values = item.get("fields") or {}
+    prop = (item.get("properties") or {}).get(PROPERTY_KEY) or {}
+    epic_key = None
+    if fields.epic_relation == "parent":
+        epic_key = (values.get("parent") or {}).get("key")
+    elif fields.epic_link:
+        epic_key = values.get(fields.epic_link)
+    blockers = {
+        link["inwardIssue"]["key"]
+        for link in values.get("issuelinks") or []
+        if (link.get("type") or {}).get("name") == blocks_link and "inwardIssue" in link
+    }
+    points = values.get(fields.points) if fields.points else None
+    return RemoteIssue(
+        key=str(item.get("key")), id=str(item.get("id")),
+        identity=prop.get("identity") if isinstance(prop, dict) else None,
+        digests=dict(prop.get("digests") or {}) if isinstance(prop, dict) else {},
+        summary=str(values.get("summary") or ""), labels=tuple(values.get("labels") or ()),
+        points=float(points) if isinstance(points, (int, float)) else None, epic_key=epic_key, blockers=blockers,
+        sprints=sprint_refs(values.get(fields.sprint)) if fields.sprint else [],
+    )
+
+
+def blocks_link_type(connection: JiraConnection) -> str:
+    """The name of the link type whose outward description is 'blocks' (usually "Blocks")."""
+    data = connection.get(connection.api("issueLinkType")) or {}
+    types = data.get("issueLinkTypes") or []
+    for link_type in types:
+        if str(link_type.get("outward", "")).lower() == "blocks" or str(link_type.get("name")).lower() == "blocks":
+            return str(link_type["name"])
+    from .problems import JiraSetupError
+
+    raise JiraSetupError("this Jira site has no 'Blocks' issue link type",
+                         hint="an administrator can add it under Issues > Issue linking")

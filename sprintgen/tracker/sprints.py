@@ -1,0 +1,95 @@
+"""Boards and sprints (Jira Software agile API): find the board, its estimation field, its sprints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .connection import JiraConnection
+from .problems import JiraSetupError
+
+#: Data Center's REST v2 renders the sprint field as strings like "com.atlassian.greenhopper...Sprint@1a[id=3,...]".
+_SPRINT_TEXT = re.compile(r"\bid=(\d+)")
+_SPRINT_STATE = re.compile(r"\bstate=(\w+)")
+
+
+@dataclass(frozen=True)
+class Board:
+    """A scrum board and the field its estimation statistic uses (None: not estimating by a field)."""
+
+    id: int
+    name: str
+    points_field: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RemoteSprint:
+    """A sprint on the board."""
+
+    id: int
+    name: str
+    state: str  # future | active | closed
+
+
+def find_board(connection: JiraConnection, project: str, board_id: Optional[int]) -> Board:
+    """The board given by --board, else the project's only scrum board (JiraSetupError when none or several)."""
+    if board_id is not None:
+        data = connection.get(connection.agile(f"board/{board_id}")) or {}
+        board = Board(id=int(data.get("id", board_id)), name=str(data.get("name", "")))
+    else:
+        # Filtering by type happens here: the published spec types the `type` parameter as an object, and the
+        # default (all types) is one page for any real project.
+        page = connection.get(connection.agile("board"), params={"projectKeyOrId": project, "maxResults": 50}) or {}
+        boards = [b for b in page.get("values") or [] if b.get("type") == "scrum"]
+        if not boards:
+            raise JiraSetupError(f"project {project} has no scrum board to hold the sprints",
+                                 hint="create a scrum board for the project, pass --board ID, or push without "
+                                      "sprints with --no-sprints")
+        if len(boards) > 1:
+            listed = ", ".join(f"{b.get('id')} ({b.get('name')})" for b in boards)
+            raise JiraSetupError(f"project {project} has several scrum boards: {listed}",
+                                 hint="choose one with --board ID")
+        board = Board(id=int(boards[0]["id"]), name=str(boards[0].get("name", "")))
+    config = connection.get(connection.agile(f"board/{board.id}/configuration")) or {}
+    estimation = config.get("estimation") or {}
+    points_field = (estimation.get("field") or {}).get("fieldId") if estimation.get("type") == "field" else None
+    return Board(id=board.id, name=board.name, points_field=points_field)
+
+
+def board_sprints(connection: JiraConnection, board_id: int) -> list[RemoteSprint]:
+    """Every sprint on the board (future, active and closed: a closed sprint's name must not be reused)."""
+    sprints: list[RemoteSprint] = []
+    start = 0
+    while True:
+        page = connection.get(connection.agile(f"board/{board_id}/sprint"),
+                              params={"startAt": start, "maxResults": 50}) or {}  # all states by default
+        values = page.get("values") or []
+        sprints += [RemoteSprint(id=int(v["id"]), name=str(v.get("name", "")), state=str(v.get("state", "future")))
+                    for v in values]
+        start += len(values)
+        if not values or page.get("isLast", True):
+            return sprints
+
+
+def sprint_refs(value: Any) -> list[tuple[int, str]]:
+    """(sprint id, state) pairs from a sprint field value: Cloud objects or Data Center strings."""
+    refs: list[tuple[int, str]] = []
+    for item in value or []:
+        if isinstance(item, dict) and "id" in item:
+            refs.append((int(item["id"]), str(item.get("state", "")).lower()))
+        elif isinstance(item, str):
+            found = _SPRINT_TEXT.search(item)
+            state = _SPRINT_STATE.search(item)
+            if found:
+                refs.append((int(found.group(1)), state.group(1).lower() if state else ""))
+        elif isinstance(item, int):
+            refs.append((item, ""))
+    return refs
+
+
+def sprint_payload(name: str, board_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The body of POST /rest/agile/1.0/sprint for a plan sprint."""
+    return {"name": name, "originBoardId": board_id,
+            "startDate": f"{start.isoformat()}T09:00:00.000Z", "endDate": f"{end.isoformat()}T17:00:00.000Z"}

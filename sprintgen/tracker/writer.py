@@ -1,0 +1,241 @@
+"""Applying a change set: sprints, bulk creation in batches of 50, updates, links, sprint assignment, deletion.
+
+Safe to interrupt at any point: every issue is created with its label and identity property in the same request, so
+a re-run finds what exists and creates only the rest. When a creation loses its response (the connection dropped
+after Jira committed), the writer searches by identity before sending the remaining items again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
+
+from .changeset import ChangeSet, SprintSpec, Update
+from .connection import ConnectionLost, JiraConnection, describe_errors
+from .desired import PROPERTY_KEY, DesiredIssue
+from .fields import FieldPlan
+from .sprints import Board, RemoteSprint, board_sprints, sprint_payload
+
+BATCH_SIZE = 50  # Jira's limit for bulk creation and for moving issues into a sprint
+RECONCILE_ATTEMPTS = 3
+
+T = TypeVar("T")
+Progress = Callable[[int], None]
+
+
+@dataclass
+class PushResult:
+    """What a push wrote."""
+
+    created: dict[str, str] = field(default_factory=dict)  # identity -> new issue key
+    updated: list[str] = field(default_factory=list)
+    links: int = 0
+    sprints_created: list[str] = field(default_factory=list)
+    assigned: int = 0
+    deleted: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def chunks(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class Writer:
+    """Writes one change set to one project."""
+
+    def __init__(self, connection: JiraConnection, fields: FieldPlan, *, project: str, profile: str,
+                 board: Optional[Board], keys: dict[str, str], find_existing: Callable[[], dict[str, str]],
+                 blocks_link: str = "Blocks", progress: Optional[Progress] = None) -> None:
+        self.connection = connection
+        self.fields = fields
+        self.project = project
+        self.profile = profile
+        self.board = board
+        self.keys = dict(keys)  # identity -> issue key, grows as issues are created
+        self.find_existing = find_existing  # identity -> key of every managed issue, read fresh from Jira
+        self.blocks_link = blocks_link  # the name of the site's "blocks" link type
+        self.progress = progress or (lambda n: None)
+        self.result = PushResult()
+
+    # --- the whole change set ------------------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet, sprint_ids: dict[str, int], *, delete_removed: bool) -> PushResult:
+        """Write everything in dependency order: sprints, epics, stories, sub-tasks, updates, links, sprints."""
+        sprint_ids = dict(sprint_ids)
+        for spec in changes.sprints_to_create:
+            sprint_ids[spec.name] = self.create_sprint(spec)
+        for kind in ("epic", "story", "subtask"):
+            self.create_issues([d for d in changes.creates if d.kind == kind])
+        for update in changes.updates:
+            self.update_issue(update)
+        for blocker, dependent in changes.links:
+            self.link(blocker, dependent)
+        for sprint_name, identities in changes.assignments.items():
+            self.assign(sprint_ids[sprint_name], [self.keys[i] for i in identities if i in self.keys])
+        if delete_removed:
+            for issue in changes.removed:
+                self.connection.request("DELETE", self.connection.api(f"issue/{issue.key}"),
+                                        params={"deleteSubtasks": "true"})
+                self.result.deleted.append(issue.key)
+                self.progress(1)
+        return self.result
+
+    # --- sprints -------------------------------------------------------------------------------------------------
+    def create_sprint(self, spec: SprintSpec) -> int:
+        """Create a sprint on the board; after a lost response, look for it by name before trying again."""
+        assert self.board is not None
+        for attempt in range(RECONCILE_ATTEMPTS):
+            try:
+                data = self.connection.request("POST", self.connection.agile("sprint"),
+                                               body=sprint_payload(spec.name, self.board.id, spec.start, spec.end))
+                break
+            except ConnectionLost:
+                found = _by_name(board_sprints(self.connection, self.board.id), spec.name)
+                if found is not None:
+                    data = {"id": found.id}
+                    break
+                if attempt == RECONCILE_ATTEMPTS - 1:
+                    raise
+        self.result.sprints_created.append(spec.name)
+        self.progress(1)
+        return int(data["id"])
+
+    def assign(self, sprint_id: int, keys: list[str]) -> None:
+        """Move issues into a sprint, 50 per request (moving twice is harmless, so lost responses are retried)."""
+        for batch in chunks(keys):
+            self.connection.request("POST", self.connection.agile(f"sprint/{sprint_id}/issue"),
+                                    body={"issues": list(batch)}, retry_lost=True)
+            self.result.assigned += len(batch)
+            self.progress(len(batch))
+
+    # --- issues --------------------------------------------------------------------------------------------------
+    def create_issues(self, issues: list[DesiredIssue]) -> None:
+        """Bulk-create issues in batches of 50, recording the keys; failed items are reported, not retried blindly."""
+        ready = []
+        for issue in issues:
+            owner = issue.parent
+            if owner and owner not in self.keys:
+                self.result.failures.append(f"{issue.plan_key}: not created because its story was not created")
+                continue
+            ready.append(issue)
+        for batch in chunks(ready):
+            self._create_batch(list(batch))
+            self.progress(len(batch))
+
+    def _create_batch(self, batch: list[DesiredIssue]) -> None:
+        pending = batch
+        for attempt in range(RECONCILE_ATTEMPTS):
+            try:
+                data = self.connection.request(
+                    "POST", self.connection.api("issue/bulk"),
+                    body={"issueUpdates": [self.create_payload(d) for d in pending]}, error_body_statuses=(400,))
+            except ConnectionLost:
+                # Jira may have created some or all of them: find them by identity, send only the rest.
+                existing = self.find_existing()
+                for issue in pending:
+                    if issue.identity in existing:
+                        self._created(issue, existing[issue.identity])
+                pending = [d for d in pending if d.identity not in existing]
+                if not pending:
+                    return
+                if attempt == RECONCILE_ATTEMPTS - 1:
+                    raise
+                continue
+            self._record_bulk(pending, data or {})
+            return
+
+    def _record_bulk(self, pending: list[DesiredIssue], data: dict[str, Any]) -> None:
+        failed: dict[int, str] = {}
+        for error in data.get("errors") or []:
+            number = error.get("failedElementNumber")
+            if isinstance(number, int):
+                failed[number] = describe_errors(error.get("elementErrors") or {}) or f"HTTP {error.get('status')}"
+        created = iter(data.get("issues") or [])
+        for index, issue in enumerate(pending):
+            if index in failed:
+                self.result.failures.append(f"{issue.plan_key}: Jira refused to create it: {failed[index]}")
+                continue
+            item = next(created, None)
+            if item is None:
+                self.result.failures.append(f"{issue.plan_key}: Jira did not confirm its creation")
+                continue
+            self._created(issue, str(item["key"]))
+
+    def _created(self, issue: DesiredIssue, key: str) -> None:
+        self.keys[issue.identity] = key
+        self.result.created[issue.identity] = key
+
+    def create_payload(self, issue: DesiredIssue) -> dict[str, Any]:
+        """One element of a bulk creation: fields plus the identity property (set atomically with the issue)."""
+        values: dict[str, Any] = {
+            "project": {"key": self.project},
+            "issuetype": {"id": self.fields.types[issue.kind].id},
+            "summary": issue.summary,
+            "description": issue.description.render(self.connection.api_version),
+            "labels": list(issue.labels),
+        }
+        if issue.kind == "epic" and self.fields.epic_name:
+            values[self.fields.epic_name] = issue.summary
+        if issue.kind == "story":
+            if self.fields.points and issue.points is not None:
+                values[self.fields.points] = issue.points
+            values.update(self._epic_value(issue))
+        if issue.kind == "subtask" and issue.parent:
+            values["parent"] = {"key": self.keys[issue.parent]}
+        return {"fields": values, "properties": [{"key": PROPERTY_KEY, "value": issue.property_value(self.profile)}]}
+
+    def _epic_value(self, issue: DesiredIssue) -> dict[str, Any]:
+        epic_key = self.keys.get(issue.epic or "")
+        if epic_key is None:
+            return {}  # the epic failed to be created: the next push links the story once it exists
+        if self.fields.epic_relation == "parent":
+            return {"parent": {"key": epic_key}}
+        return {self.fields.epic_link: epic_key}
+
+    def update_issue(self, update: Update) -> None:
+        """Edit the changed fields, then record the new digests in the issue property (two idempotent PUTs)."""
+        issue, key = update.desired, update.remote.key
+        values: dict[str, Any] = {}
+        operations: dict[str, Any] = {}
+        if "summary" in update.fields:
+            values["summary"] = issue.summary
+        if "description" in update.fields:
+            values["description"] = issue.description.render(self.connection.api_version)
+        if "points" in update.fields and self.fields.points:
+            values[self.fields.points] = issue.points
+        if "epic" in update.fields:
+            values.update(self._epic_value(issue))
+        if "labels" in update.fields:
+            # add, never replace: labels people added in Jira stay
+            missing = [label for label in issue.labels if label not in update.remote.labels]
+            if missing:
+                operations["labels"] = [{"add": label} for label in missing]
+        if values or operations:
+            body: dict[str, Any] = {}
+            if values:
+                body["fields"] = values
+            if operations:
+                body["update"] = operations
+            self.connection.request("PUT", self.connection.api(f"issue/{key}"), body=body)
+        self.connection.request("PUT", self.connection.api(f"issue/{key}/properties/{PROPERTY_KEY}"),
+                                body=issue.property_value(self.profile))
+        self.result.updated.append(key)
+        self.progress(1)
+
+    def link(self, blocker: str, dependent: str) -> None:
+        """'blocker blocks dependent'. Jira's POST /issueLink reads: inwardIssue <outward verb> outwardIssue, so the
+        blocker goes in inwardIssue. Jira ignores a duplicate link, so a lost response is retried."""
+        if blocker not in self.keys or dependent not in self.keys:
+            return
+        self.connection.request("POST", self.connection.api("issueLink"), retry_lost=True, body={
+            "type": {"name": self.blocks_link},
+            "inwardIssue": {"key": self.keys[blocker]},
+            "outwardIssue": {"key": self.keys[dependent]},
+        })
+        self.result.links += 1
+        self.progress(1)
+
+
+def _by_name(sprints: list[RemoteSprint], name: str) -> Optional[RemoteSprint]:
+    return next((s for s in sprints if s.name == name and s.state != "closed"), None)

@@ -1,0 +1,309 @@
+"""The fake Jira's data and rules: issues, properties, links, boards, sprints; what Jira refuses and why."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .variants import Variant
+
+BLOCKS = {"id": "10000", "name": "Blocks", "inward": "is blocked by", "outward": "blocks"}
+LINK_TYPES = [BLOCKS,
+              {"id": "10001", "name": "Cloners", "inward": "is cloned by", "outward": "clones"},
+              {"id": "10003", "name": "Relates", "inward": "relates to", "outward": "relates to"}]
+
+
+class JiraRefusal(Exception):
+    """A 4xx answer: status plus Jira's error body."""
+
+    def __init__(self, status: int, messages: list[str] | None = None, errors: dict[str, str] | None = None):
+        super().__init__(messages or errors)
+        self.status = status
+        self.body = {"errorMessages": messages or [], "errors": errors or {}}
+
+
+@dataclass
+class Issue:
+    id: int
+    key: str
+    type_name: str
+    fields: dict[str, Any]
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Sprint:
+    id: int
+    name: str
+    board_id: int
+    state: str = "future"
+    start: str = ""
+    end: str = ""
+    goal: str = ""
+
+
+class JiraState:
+    """One project on one site. Thread-safe: the HTTP server handles requests on several threads."""
+
+    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1) -> None:
+        self.variant = variant
+        self.project = project
+        self.project_id = "10000"
+        self.lock = threading.RLock()
+        self.issues: dict[str, Issue] = {}
+        self.links: list[tuple[str, str, str]] = []  # (type name, inward key, outward key): inward <outward> outward
+        self.boards = [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        self.sprints: dict[int, Sprint] = {}
+        self.issue_sprints: dict[str, list[int]] = {}
+        self._ids = itertools.count(10001)
+        self._numbers = itertools.count(1)
+        self._sprint_ids = itertools.count(1)
+        type_names = ["Epic", "Story", "Task", variant.subtask_name]
+        self.types = {name: {"id": str(10000 + i), "name": name, "subtask": name == variant.subtask_name,
+                             "description": name} for i, name in enumerate(type_names)}
+        base = {"summary": True, "description": False, "labels": False, "issuetype": True, "project": True,
+                "reporter": False}
+        self.screens = {name: {**base, **variant.screens.get(name, {})} for name in type_names}
+
+    # --- metadata ----------------------------------------------------------------------------------------------
+    def field_meta(self, field_id: str) -> dict[str, Any]:
+        return next(f for f in self.variant.fields if f["id"] == field_id)
+
+    def screen_fields(self, type_name: str) -> list[dict[str, Any]]:
+        """createmeta fields of an issue type."""
+        result = []
+        for field_id, required in self.screens[type_name].items():
+            meta = self.field_meta(field_id)
+            result.append({"fieldId": field_id, "key": field_id, "name": meta["name"], "required": required,
+                           "hasDefaultValue": field_id == "reporter", "schema": meta["schema"],
+                           "operations": ["set"]})
+        return result
+
+    def type_by_id(self, type_id: str) -> dict[str, Any]:
+        for issue_type in self.types.values():
+            if issue_type["id"] == str(type_id):
+                return issue_type
+        raise JiraRefusal(400, errors={"issuetype": "valid issue type is required"})
+
+    # --- issues --------------------------------------------------------------------------------------------------
+    def create(self, payload: dict[str, Any], api_version: str) -> Issue:
+        """Validate and create one issue (POST /issue, or one element of /issue/bulk)."""
+        values = dict(payload.get("fields") or {})
+        project = (values.get("project") or {}).get("key") or (values.get("project") or {}).get("id")
+        if project not in (self.project, self.project_id):
+            raise JiraRefusal(400, errors={"project": "valid project is required"})
+        issue_type = self.type_by_id((values.get("issuetype") or {}).get("id", ""))
+        name = issue_type["name"]
+        screen = self.screens[name]
+        errors = {}
+        for field_id in values:
+            if field_id not in screen:
+                errors[field_id] = (f"Field '{field_id}' cannot be set. It is not on the appropriate screen, "
+                                    "or unknown.")
+        for field_id, required in screen.items():
+            if required and field_id not in values and field_id != "reporter":
+                errors[field_id] = f"{self.field_meta(field_id)['name']} is required."
+        errors.update(self._check_values(values, name, api_version))
+        if errors:
+            raise JiraRefusal(400, errors=errors)
+        with self.lock:
+            number = next(self._numbers)
+            issue = Issue(id=next(self._ids), key=f"{self.project}-{number}", type_name=name, fields={})
+            self._apply(issue, values)
+            issue.fields.setdefault("labels", [])
+            for prop in payload.get("properties") or []:
+                issue.properties[prop["key"]] = prop["value"]
+            self.issues[issue.key] = issue
+            return issue
+
+    def _check_values(self, values: dict[str, Any], type_name: str, api_version: str) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        summary = values.get("summary")
+        if not isinstance(summary, str) or not summary.strip() or len(summary) > 255:
+            errors["summary"] = "You must specify a summary of the issue (at most 255 characters)."
+        if "description" in values:
+            text = values["description"]
+            if api_version == "3" and not (isinstance(text, dict) and text.get("type") == "doc"):
+                errors["description"] = "Operation value must be an Atlassian Document (see the Atlassian Document " \
+                                        "Format)"
+            if api_version == "2" and not isinstance(text, str):
+                errors["description"] = "Operation value must be a string"
+        labels = values.get("labels", [])
+        if not isinstance(labels, list) or any(not isinstance(x, str) or re.search(r"\s", x) for x in labels):
+            errors["labels"] = "The label must not contain spaces."
+        points = self.variant.points_field
+        if points in values and not isinstance(values[points], (int, float)):
+            errors[points] = "Operation value must be a number."
+        if "parent" in values:
+            parent = self.issues.get((values["parent"] or {}).get("key", ""))
+            wanted = "Story" if type_name == self.variant.subtask_name else "Epic"
+            if parent is None or parent.type_name != wanted:
+                errors["parent"] = f"Given parent work item does not belong to appropriate hierarchy ({wanted})."
+        link = self.variant.epic_link_field
+        if link and link in values:
+            epic = self.issues.get(values[link] or "")
+            if epic is None or epic.type_name != "Epic":
+                errors[link] = f"The issue {values[link]} is not an epic"
+        return errors
+
+    def _apply(self, issue: Issue, values: dict[str, Any]) -> None:
+        for field_id, value in values.items():
+            if field_id in ("project", "issuetype"):
+                continue
+            if field_id == "parent":
+                issue.fields["parent"] = self.issues[value["key"]].key
+            else:
+                issue.fields[field_id] = value
+
+    def edit(self, key: str, body: dict[str, Any], api_version: str) -> None:
+        """PUT /issue/{key}: fields must be on the screen; labels may be changed with add/remove operations."""
+        issue = self.get(key)
+        values = dict(body.get("fields") or {})
+        screen = self.screens[issue.type_name]
+        errors = {f: f"Field '{f}' cannot be set. It is not on the appropriate screen, or unknown."
+                  for f in values if f not in screen}
+        errors.update({k: v for k, v in self._check_values({"summary": issue.fields["summary"], **values},
+                                                           issue.type_name, api_version).items()})
+        if errors:
+            raise JiraRefusal(400, errors=errors)
+        with self.lock:
+            self._apply(issue, values)
+            for operation in (body.get("update") or {}).get("labels", []):
+                if "add" in operation and operation["add"] not in issue.fields["labels"]:
+                    issue.fields["labels"].append(operation["add"])
+                if "remove" in operation and operation["remove"] in issue.fields["labels"]:
+                    issue.fields["labels"].remove(operation["remove"])
+            for prop in body.get("properties") or []:
+                issue.properties[prop["key"]] = prop["value"]
+
+    def get(self, key: str) -> Issue:
+        issue = self.issues.get(key) or next((i for i in self.issues.values() if str(i.id) == key), None)
+        if issue is None:
+            raise JiraRefusal(404, ["Issue does not exist or you do not have permission to see it."])
+        return issue
+
+    def delete(self, key: str, subtasks: bool) -> None:
+        issue = self.get(key)
+        children = [i for i in self.issues.values() if i.fields.get("parent") == issue.key
+                    and i.type_name == self.variant.subtask_name]
+        if children and not subtasks:
+            raise JiraRefusal(400, ["The issue has subtasks; set deleteSubtasks=true to delete them."])
+        with self.lock:
+            for victim in children + [issue]:
+                self.issues.pop(victim.key, None)
+                self.issue_sprints.pop(victim.key, None)
+                self.links = [l for l in self.links if victim.key not in (l[1], l[2])]
+
+    def link(self, type_name: str, inward: str, outward: str) -> None:
+        """POST /issueLink: 'inward <outward description> outward' (inward blocks outward). Duplicates ignored."""
+        if type_name not in {t["name"] for t in LINK_TYPES}:
+            raise JiraRefusal(404, [f"No issue link type with name '{type_name}' found."])
+        self.get(inward), self.get(outward)
+        with self.lock:
+            if (type_name, inward, outward) not in self.links:
+                self.links.append((type_name, inward, outward))
+
+    def blockers_of(self, key: str) -> set[str]:
+        """Keys of the issues that block `key` (for assertions)."""
+        return {i for t, i, o in self.links if t == "Blocks" and o == key}
+
+    # --- sprints -------------------------------------------------------------------------------------------------
+    def add_sprint(self, name: str, board_id: int, *, state: str = "future", start: str = "", end: str = "") -> Sprint:
+        with self.lock:
+            sprint = Sprint(id=next(self._sprint_ids), name=name, board_id=board_id, state=state, start=start, end=end)
+            self.sprints[sprint.id] = sprint
+            return sprint
+
+    def move_to_sprint(self, sprint_id: int, keys: list[str]) -> None:
+        sprint = self.sprints.get(sprint_id)
+        if sprint is None:
+            raise JiraRefusal(404, ["Sprint does not exist"])
+        if sprint.state == "closed":
+            raise JiraRefusal(400, ["Cannot move issues to a closed sprint"])
+        if len(keys) > 50:
+            raise JiraRefusal(400, ["Cannot move more than 50 issues at once"])
+        issues = [self.get(k) for k in keys]
+        with self.lock:
+            for issue in issues:
+                kept = [s for s in self.issue_sprints.get(issue.key, []) if self.sprints[s].state == "closed"]
+                self.issue_sprints[issue.key] = kept + [sprint_id]
+
+    def sprint_value(self, key: str) -> Optional[list[Any]]:
+        """The sprint field as the variant renders it (Cloud objects, Data Center strings)."""
+        ids = self.issue_sprints.get(key)
+        if not ids:
+            return None
+        result: list[Any] = []
+        for sprint_id in ids:
+            s = self.sprints[sprint_id]
+            if self.variant.cloud:
+                result.append({"id": s.id, "name": s.name, "state": s.state, "boardId": s.board_id,
+                               "startDate": s.start, "endDate": s.end})
+            else:
+                result.append(f"com.atlassian.greenhopper.service.sprint.Sprint@5b1d{s.id}[id={s.id},"
+                              f"rapidViewId={s.board_id},state={s.state.upper()},name={s.name},startDate={s.start},"
+                              f"endDate={s.end},completeDate=<null>,sequence={s.id},goal=]")
+        return result
+
+    # --- reading -------------------------------------------------------------------------------------------------
+    def render(self, issue: Issue, wanted: Optional[list[str]], properties: list[str], base: str) -> dict[str, Any]:
+        """An issue as GET /issue or a search returns it."""
+        values: dict[str, Any] = {}
+        everything = dict(issue.fields)
+        everything["issuetype"] = self.types[issue.type_name]
+        everything["status"] = {"name": "To Do", "id": "10000", "statusCategory": {"key": "new"}}
+        everything["project"] = {"id": self.project_id, "key": self.project}
+        if issue.fields.get("parent"):
+            parent = self.issues.get(issue.fields["parent"])
+            everything["parent"] = {"id": str(parent.id), "key": parent.key,
+                                    "fields": {"summary": parent.fields.get("summary")}} if parent else None
+        links = []
+        for n, (type_name, inward, outward) in enumerate(self.links):
+            link_type = next(t for t in LINK_TYPES if t["name"] == type_name)
+            if inward == issue.key:
+                links.append({"id": str(20000 + n), "type": link_type, "outwardIssue": {"key": outward}})
+            if outward == issue.key:
+                links.append({"id": str(20000 + n), "type": link_type, "inwardIssue": {"key": inward}})
+        everything["issuelinks"] = links
+        everything[self.variant.sprint_field] = self.sprint_value(issue.key)
+        for field_id, value in everything.items():
+            if wanted is None or field_id in wanted:
+                values[field_id] = value
+        rendered: dict[str, Any] = {"id": str(issue.id), "key": issue.key, "self": f"{base}/issue/{issue.id}",
+                                    "fields": values}
+        if properties:
+            rendered["properties"] = {k: issue.properties[k] for k in properties if k in issue.properties}
+        return rendered
+
+    def search(self, jql: str) -> list[Issue]:
+        """The small JQL subset sprintgen uses: project = X, labels = Y, sprint in (...), joined by AND."""
+        text = re.sub(r"\s+ORDER BY .*$", "", jql.strip(), flags=re.IGNORECASE)
+        matches = list(self.issues.values())
+        for clause in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE):
+            clause = clause.strip()
+            equal = re.fullmatch(r'(\w+)\s*=\s*"?([^"]+)"?', clause)
+            inside = re.fullmatch(r"sprint\s+in\s+\(([\d,\s]+)\)", clause, flags=re.IGNORECASE)
+            if equal and equal.group(1) == "project":
+                if equal.group(2) != self.project:
+                    raise JiraRefusal(400, [f"The value '{equal.group(2)}' does not exist for the field 'project'."])
+            elif equal and equal.group(1) == "labels":
+                matches = [i for i in matches if equal.group(2) in i.fields.get("labels", [])]
+            elif inside:
+                ids = {int(x) for x in inside.group(1).split(",")}
+                matches = [i for i in matches if ids & set(self.issue_sprints.get(i.key, []))]
+            else:
+                raise JiraRefusal(400, [f"Error in the JQL Query: the fake does not understand '{clause}'"])
+        return sorted(matches, key=lambda i: i.id)
+
+    # --- assertions ----------------------------------------------------------------------------------------------
+    def by_identity(self) -> dict[str, list[Issue]]:
+        """identity -> issues carrying it (more than one is a duplicate)."""
+        found: dict[str, list[Issue]] = {}
+        for issue in self.issues.values():
+            identity = (issue.properties.get("sprintgen") or {}).get("identity")
+            if identity:
+                found.setdefault(identity, []).append(issue)
+        return found

@@ -1,0 +1,169 @@
+"""Jira credentials never show: not on stdout, stderr, in log records or in any file, on success or on error.
+
+Each test sets distinctive fake tokens and then searches every output for them, and for the forms they travel in
+(the Basic auth header's base64, the URL-quoted token). Runs against the fake Jira in tests/jira_fake. If the `push`
+command is not there, the tests skip and say so.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import logging
+import socket
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from sprintgen.cli import COMMANDS
+
+from .hostile_support import invoke, run_subprocess, write
+
+PUSH_AVAILABLE = "push" in COMMANDS and importlib.util.find_spec("sprintgen.cli.push") is not None
+try:
+    from .jira_fake import running_fake
+    from .jira_fake import server as fake_server
+except ImportError:  # pragma: no cover - the fake arrives with the push command
+    running_fake = fake_server = None
+
+pytestmark = pytest.mark.skipif(not PUSH_AVAILABLE or running_fake is None,
+                                reason="`sprintgen push` (and its fake Jira in tests/jira_fake) is not available yet")
+
+EMAIL = "po@example.com"
+API_TOKEN = "sg-fake-api-token-Q7x2ZpLw4Kd9Vb"
+PAT = "sg-fake-pat-Hc81mNv3Tq0YrE55"
+WRONG_TOKEN = "sg-wrong-token-Zr4Pq8Lm2Xc6Ns"
+
+PROFILE = """
+    id: mini
+    name: Mini
+    epics:
+      - key: core
+        title: Core
+        stories:
+          - {key: a, title: A, estimate: 3}
+          - {key: b, title: B, estimate: 2, depends_on: [a]}
+"""
+
+
+def secret_forms(*secrets: str) -> list[str]:
+    """A secret as it could leak: itself, URL-quoted, and inside a Basic auth header."""
+    forms = []
+    for secret in secrets:
+        forms += [secret, quote(secret, safe=""), base64.b64encode(f"{EMAIL}:{secret}".encode()).decode()]
+    return forms
+
+
+def assert_nowhere(forms: list[str], *texts: str, dirs: tuple[Path, ...] = (), records=()) -> None:
+    for text in texts:
+        for form in forms:
+            assert form not in text, f"a credential leaked into the output:\n{text[-2000:]}"
+    for record in records:
+        message = record.getMessage() + " " + " ".join(str(a) for a in (record.args or ()))
+        assert not any(form in message for form in forms), f"a credential leaked into a log record: {message}"
+    for directory in dirs:
+        for path in directory.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not any(form.encode() in data for form in forms), f"a credential was written to {path}"
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sprintgen.tracker.connection.pause", lambda seconds: None)  # retries do not wait
+    write(tmp_path / "mini.yaml", PROFILE)
+    return tmp_path
+
+
+@pytest.fixture
+def logs(caplog):
+    caplog.set_level(logging.DEBUG)  # every logger, every level: the jira client, urllib3, ours
+    return caplog
+
+
+def push(*args: str, env: dict[str, str]):
+    return invoke(["push", "--profile", "mini.yaml", "--project", "RAG", "--start", "2027-01-04", "--yes",
+                   "--verbose", *args], env=env)
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (connections are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("credentials", [
+    {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN},
+    {"JIRA_PAT": PAT},
+], ids=["cloud-token", "data-center-pat"])
+def test_a_refused_connection_does_not_show_the_credentials(credentials, workdir, logs, isolated_user_config):
+    result = push(env={"JIRA_URL": f"http://127.0.0.1:{closed_port()}", **credentials})
+    assert result.exit_code == 3, result.output
+    assert "sprintgen: error:" in result.stderr and "Traceback" not in result.stderr
+    assert_nowhere(secret_forms(API_TOKEN, PAT), result.stdout, result.stderr, repr(result.exception),
+                   dirs=(workdir, isolated_user_config), records=logs.records)
+
+
+def test_credentials_written_into_the_url_are_refused_without_echoing_them(workdir, logs, isolated_user_config):
+    url = f"https://{quote(EMAIL)}:{API_TOKEN}@jira.example.com"
+    result = push(env={"JIRA_URL": url, "JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN})
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1
+    assert_nowhere(secret_forms(API_TOKEN), result.stdout, result.stderr, dirs=(workdir, isolated_user_config),
+                   records=logs.records)
+
+
+@pytest.mark.parametrize("variant, credentials", [
+    ("cloud-company", {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": WRONG_TOKEN}),
+    ("data-center", {"JIRA_PAT": WRONG_TOKEN}),
+])
+def test_a_401_does_not_show_the_credentials(variant, credentials, workdir, logs, isolated_user_config):
+    with running_fake(variant) as fake:
+        result = push(env={"JIRA_URL": fake.url, **credentials})
+    assert result.exit_code == 3, result.output
+    assert len(result.stderr.strip().splitlines()[-1:]) == 1 and "sprintgen: error:" in result.stderr
+    assert_nowhere(secret_forms(WRONG_TOKEN), result.stdout, result.stderr, repr(result.exception),
+                   dirs=(workdir, isolated_user_config), records=logs.records)
+
+
+def test_a_url_that_is_not_jira_does_not_show_the_credentials(workdir, logs, isolated_user_config):
+    with running_fake("cloud-company") as fake:
+        result = push(env={"JIRA_URL": fake.url + "/not-jira/at/all", "JIRA_EMAIL": EMAIL,
+                           "JIRA_API_TOKEN": API_TOKEN})
+    assert result.exit_code in (2, 3), result.output
+    assert "Traceback" not in result.stderr
+    assert_nowhere(secret_forms(API_TOKEN), result.stdout, result.stderr, dirs=(workdir, isolated_user_config),
+                   records=logs.records)
+
+
+@pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
+def test_a_successful_verbose_push_does_not_show_the_credentials(variant, workdir, logs, isolated_user_config,
+                                                                 monkeypatch):
+    # The fake accepts our distinctive tokens instead of its own.
+    monkeypatch.setattr(fake_server, "API_TOKEN", API_TOKEN)
+    monkeypatch.setattr(fake_server, "PAT", PAT)
+    credentials = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if variant != "data-center" else {"JIRA_PAT": PAT}
+    with running_fake(variant) as fake:
+        result = push(env={"JIRA_URL": fake.url, **credentials})
+    # Success proves the distinctive token really travelled (the fake accepts nothing else), so a leak would show.
+    assert result.exit_code == 0, result.output
+    assert "GET" in result.stderr or "POST" in result.stderr, "--verbose logs the requests"
+    assert_nowhere(secret_forms(API_TOKEN, PAT), result.stdout, result.stderr, dirs=(workdir, isolated_user_config),
+                   records=logs.records)
+
+
+def test_in_a_real_process_a_401_shows_no_credentials_on_any_stream(tmp_path):
+    write(tmp_path / "mini.yaml", PROFILE)
+    with running_fake("cloud-company") as fake:
+        completed = run_subprocess(
+            ["push", "--profile", "mini.yaml", "--project", "RAG", "--start", "2027-01-04", "--yes", "--verbose"],
+            cwd=tmp_path, timeout=120,
+            env={"JIRA_URL": fake.url, "JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": WRONG_TOKEN, "PYTHONWARNINGS": "always"},
+        )
+    assert completed.returncode == 3, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stderr.splitlines()[-1].startswith("sprintgen: error:")
+    assert_nowhere(secret_forms(WRONG_TOKEN), completed.stdout, completed.stderr, dirs=(tmp_path,))
