@@ -1,0 +1,1 @@
+"""Data files that drive sprintgen's decisions (the `recommend` rules), shipped inside the wheel."""
