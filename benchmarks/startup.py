@@ -25,7 +25,13 @@ result = CliRunner().invoke(main, ['plan', '--profile', PROFILE])
 assert result.exit_code == 0, result.output
 std = set(sys.stdlib_module_names)
 tops = sorted({m.split('.')[0] for m in sys.modules} - std - {'sprintgen', '__main__', '_distutils_hack'})
-print(' '.join(t for t in tops if not t.startswith('_')))
+import importlib.util
+def importable(name):
+    try:
+        return sys.modules[name].__spec__ is not None and importlib.util.find_spec(name) is not None
+    except (ValueError, AttributeError):
+        return False
+print(' '.join(t for t in tops if not t.startswith('_') and importable(t)))
 """
 
 

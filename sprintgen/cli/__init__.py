@@ -11,10 +11,18 @@ from .. import __version__
 
 #: command name -> "module:function"; loaded on demand so `sprintgen --help` stays fast.
 COMMANDS = {
+    "forecast": "sprintgen.cli.forecast:forecast",
     "plan": "sprintgen.cli.plan:plan",
+    "push": "sprintgen.cli.push:push",
     "profiles": "sprintgen.cli.profiles:profiles",
     "show": "sprintgen.cli.profiles:show",
     "validate": "sprintgen.cli.profiles:validate",
+    "recommend": "sprintgen.cli.recommend:recommend",
+    "compare": "sprintgen.cli.compare:compare",
+    "init": "sprintgen.cli.init:init",
+    "plugins": "sprintgen.cli.plugins:plugins",
+    "schema": "sprintgen.cli.schema:schema",
+    "graph": "sprintgen.cli.graph:graph",
 }
 
 
@@ -37,6 +45,11 @@ class SprintgenGroup(click.Group):
             return super().invoke(ctx)
         except SprintgenError as error:
             click.echo(f"sprintgen: error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except click.UsageError as error:  # a bad option or argument: one line like every other error, not four
+            command = error.ctx.command_path if error.ctx else ctx.command_path
+            message = " ".join(error.format_message().split()).rstrip(".")
+            click.echo(f"sprintgen: error: {message}; see '{command} --help'", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             click.echo("sprintgen: interrupted", err=True)
