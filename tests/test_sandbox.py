@@ -181,3 +181,20 @@ def test_a_template_cannot_reach_python_internals(layout, source):
     line = error_line(result)
     assert "roadmap.md.j2" in line
     assert "<class" not in result.stdout
+
+
+@pytest.mark.parametrize("source", [
+    "{{ (9 ** 999999999) > 0 }}",
+    "{{ ('a' * 10 ** 10) | length }}",
+    "{{ ([1] * 10000000) | length }}",
+])
+def test_template_arithmetic_cannot_hang_or_exhaust_memory(layout, source):
+    result = render(layout, source)
+    line = error_line(result)
+    assert "not allowed in a template" in line and "roadmap.md.j2" in line
+
+
+def test_bounded_template_arithmetic_still_works(layout):
+    result = render(layout, "{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ 3 * 4 }}")
+    assert result.exit_code == 0, result.stderr
+    assert "1024 ababab 12" in result.stdout

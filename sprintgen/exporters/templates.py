@@ -79,13 +79,80 @@ def _confined_loader(root: Path):
     return loader
 
 
+#: Bounds on template arithmetic: the sandbox blocks attributes, not `9 ** 999999999` or `'a' * 10 ** 10`.
+MAX_EXPONENT = 1_000
+MAX_REPEAT = 100_000
+
+
+def _bounded_binop(operator: str, left: Any, right: Any) -> Any:
+    """`**` and `*` with bounds, so a template cannot hang or exhaust memory with one expression."""
+    from jinja2.exceptions import SecurityError
+
+    if operator == "**":
+        if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is above the limit of {MAX_EXPONENT}")
+        return left ** right
+    if operator == "*":
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
+                raise SecurityError(f"repetition to more than {MAX_REPEAT:,} items is not allowed")
+        return left * right
+    raise SecurityError(f"operator {operator} is not intercepted")
+
+
+def cache_dir() -> Path:
+    """Where compiled templates are cached: under $SPRINTGEN_HOME when set, else $XDG_CACHE_HOME/sprintgen."""
+    if os.environ.get("SPRINTGEN_HOME"):
+        return Path(os.environ["SPRINTGEN_HOME"]) / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sprintgen"
+
+
+def _bytecode_cache():
+    """Jinja's bytecode cache in the user's cache directory: compiling the roadmap template costs more than
+    rendering it, every run. Entries are keyed by template path and checked against the source's checksum, so an
+    edited template is recompiled. No cache (not an error) when the directory cannot be created."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that never fails a render: an unreadable or unwritable entry is simply recompiled."""
+
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    directory = cache_dir() / "templates"
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    if not os.access(directory, os.W_OK):
+        return None
+    return QuietCache(str(directory), pattern="%s.jinja.cache")
+
+
 def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
     """A sandboxed environment with StrictUndefined that loads templates only from `directory`."""
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset(["**", "*"])
+
+        def call_binop(self, context, operator, left, right):
+            return _bounded_binop(operator, left, right)
+
+    env = BoundedSandbox(
         loader=_confined_loader(directory),
+        bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=False,  # Markdown, not HTML: user text is escaped by the filters where it lands
         trim_blocks=True,
