@@ -25,6 +25,10 @@ from .sampling import VelocityModel, draw_growth, draw_pert, draw_risk_work
 from .team import Capacities, sprint_dates
 
 DEFAULT_TRIALS = 2000
+#: With no --trials, a large backlog gets fewer trials so memory and time stay bounded (stories x trials is what
+#: the vectorised packing holds in memory): 2,000 trials up to 1,000 stories, 200 for 10,000.
+AUTO_TRIAL_BUDGET = 2_000_000
+MIN_AUTO_TRIALS = 200
 DEFAULT_SEED = 20270104  # fixed, so the same input always gives the same roadmap
 MAX_TRIALS = 1_000_000
 PERCENTILES = (50, 85, 95)
@@ -36,7 +40,7 @@ RANGE_PERCENTILES = (5, 95)
 class ForecastSettings:
     """How to run the forecast (the command-line options)."""
 
-    trials: int = DEFAULT_TRIALS
+    trials: Optional[int] = None  # None: DEFAULT_TRIALS, fewer for very large backlogs (see default_trials)
     seed: int = DEFAULT_SEED
     target_date: Optional[dt.date] = None
     scope_growth: Optional[Estimate] = None  # overrides the team's scope_growth
@@ -69,8 +73,13 @@ def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inp
     return _Inputs(keys, estimates, preds, pins, order, sprint_limit(len(keys), pins, capacities.steady_from))
 
 
+def default_trials(stories: int) -> int:
+    """Trials when none are asked for: DEFAULT_TRIALS, fewer (at least MIN_AUTO_TRIALS) for huge backlogs."""
+    return max(MIN_AUTO_TRIALS, min(DEFAULT_TRIALS, AUTO_TRIAL_BUDGET // max(stories, 1)))
+
+
 def _check(settings: ForecastSettings) -> None:
-    if not 1 <= settings.trials <= MAX_TRIALS:
+    if settings.trials is not None and not 1 <= settings.trials <= MAX_TRIALS:
         raise InputError(f"the number of trials must be between 1 and {MAX_TRIALS:,}, got {settings.trials}",
                          where="--trials")
     if settings.seed < 0:
@@ -91,7 +100,7 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
     _check(settings)
     capacities = Capacities(team)
     data = _inputs(backlog, capacities, plan)
-    trials = settings.trials
+    trials = settings.trials if settings.trials is not None else default_trials(len(data.keys))
     rng = np.random.default_rng(settings.seed)
     velocity = VelocityModel(team.velocity_history, team.velocity_uncertainty, capacities.regular())
     growth = settings.scope_growth if settings.scope_growth is not None else team.scope_growth

@@ -43,7 +43,17 @@ def test_default_seed_is_fixed_so_the_plan_json_is_stable(tmp_path):
 
 def test_help_states_the_real_default_trials():
     result = run("forecast", "--help")
-    assert f"(default: {DEFAULT_TRIALS})" in " ".join(result.stdout.split())
+    assert f"(default: {DEFAULT_TRIALS}; fewer above 1,000 stories)" in " ".join(result.stdout.split())
+
+
+def test_default_trials_shrink_for_huge_backlogs_to_bound_memory():
+    from sprintgen.forecast import MIN_AUTO_TRIALS, default_trials
+
+    assert default_trials(38) == DEFAULT_TRIALS
+    assert default_trials(1_000) == DEFAULT_TRIALS
+    assert default_trials(10_000) == 200
+    assert default_trials(1_000_000) == MIN_AUTO_TRIALS
+    assert ForecastSettings().trials is None  # auto; an explicit --trials is always honoured
 
 
 # --- sanity properties ----------------------------------------------------------------------------------------------
