@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import TeamError
-from .model import Member, Team
+from .model import MAX_SPRINTS, Member, Team
 from .validation import from_validation_error, validate_document
 from .yamlio import load_yaml
 
@@ -160,7 +160,9 @@ class Capacities:
         self._cache: dict[int, float] = {}
         last_special = max([o.number for o in team.sprints] +
                            [n for m in team.members for n in m.availability] +
-                           [holiday_sprint(team, day) for day in team.holidays] + [0])
+                           [holiday_sprint(team, day) for day in team.holidays
+                            if holiday_sprint(team, day) <= MAX_SPRINTS] + [0])
+        # A holiday past MAX_SPRINTS (no plan gets there) must not make every sprint up to it "irregular".
         self.steady_from = last_special + 1  # every sprint from here on has the same capacity
 
     def __call__(self, number: int) -> float:

@@ -62,3 +62,17 @@ def test_member_capacity_follows_the_sprints_adjustments():
     t2 = team(members=[{"name": "a", "capacity": 10}, {"name": "b", "capacity": 30}],
               sprints=[{"number": 1, "capacity": 20}])
     assert member_capacity(t2, t2.members[0], 1) == 5  # an override is shared in proportion
+
+
+def test_a_far_future_holiday_does_not_make_every_sprint_irregular():
+    import datetime as dt
+
+    from sprintgen.model import MAX_SPRINTS, Team
+    from sprintgen.team import Capacities
+
+    team = Team.model_validate({"sprint": {"length_days": 1, "start": "2027-01-04"},
+                                "holidays": ["9999-01-01", "2027-01-05"]})
+    capacities = Capacities(team)
+    assert capacities.steady_from == 3  # sprint 2 (5 January) is the last irregular one that matters
+    assert capacities(2) == 0 and capacities(3) == team.velocity
+    assert dt.date(9999, 1, 1) > team.sprint.start + dt.timedelta(days=MAX_SPRINTS)
