@@ -91,7 +91,14 @@ def _dependency_order(plan: Plan, team: Team) -> list[Finding]:
             continue
         for dep in story.depends_on:
             blocker = by_key.get(dep)
-            if blocker is None or blocker.sprint is None:
+            if blocker is None:
+                continue
+            if blocker.sprint is None:  # only a pin plans a story whose blocker did not fit (--sprints)
+                out.append(Finding(
+                    level="warning", code="pinned-late", sprint=story.sprint, stories=[story.key, dep],
+                    message=(f"{story.key} is pinned to sprint {story.sprint}, but {dep}, which it depends on, "
+                             "is not planned; add sprints or drop the pin"),
+                ))
                 continue
             if blocker.sprint < story.sprint or (blocker.sprint == story.sprint and not sequential):
                 continue

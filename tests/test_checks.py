@@ -58,6 +58,16 @@ def test_pinned_late(files):
     assert "e.b is pinned to sprint 1, the same sprint as e.a" in finding["message"]
 
 
+def test_pinned_story_whose_blocker_did_not_fit(files):
+    args = files({"e": [{"key": "b", "estimate": 10},
+                        {"key": "c", "estimate": 1, "depends_on": ["b"], "sprint": 1}]}, velocity=10)
+    plan = plan_json(*args, "--sprints", "1")
+    assert findings(plan, "not-planned")[0]["stories"] == ["e.b"]
+    [finding] = findings(plan, "pinned-late")
+    assert finding["stories"] == ["e.c", "e.b"]
+    assert "e.c is pinned to sprint 1, but e.b, which it depends on, is not planned" in finding["message"]
+
+
 def test_concurrent_mode_allows_a_pin_in_the_blockers_sprint(files):
     args = files({"e": [{"key": "a", "estimate": 3}, {"key": "b", "estimate": 3, "depends_on": ["a"], "sprint": 1}]},
                  velocity=10, dependencies="concurrent")

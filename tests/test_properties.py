@@ -183,9 +183,10 @@ def check_plan(plan: Plan, team: dict[str, Any], sprints_option: int | None) -> 
             dep_sprint = sprint_of[dep]
             if dep_sprint is None:
                 # Only a pin can put a story in a sprint while its blocker is left out (--sprints); the blocker is
-                # then reported as not planned. (checks.py does not yet name the pinned dependent: see the report.)
+                # then reported as not planned, and the pinned dependent as pinned-late.
                 assert getattr(story, "pinned", True), (story.key, dep)
                 assert dep in unplanned_reported, (story.key, dep, plan.findings)
+                assert any(f.code == "pinned-late" and f.stories == [story.key, dep] for f in plan.findings)
                 continue
             ok = dep_sprint < story.sprint if sequential else dep_sprint <= story.sprint
             if not ok:
