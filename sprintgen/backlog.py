@@ -159,7 +159,8 @@ def _resolve_refs(key: str, refs: list[str], written: dict[str, list[str]], stor
     epic = key.split(".", 1)[0]
     resolved: list[str] = []
     for ref in refs:
-        candidates = [ref] if "." in ref else [ref, f"{epic}.{ref}"]
+        # a bare name is a story of the same epic first (the nearer meaning), else an epic key
+        candidates = [ref] if "." in ref else [f"{epic}.{ref}", ref]
         target = next((c for c in candidates if c in written), None)
         if target is None:
             close = difflib.get_close_matches(ref, [k for k in written], n=3, cutoff=0.6)

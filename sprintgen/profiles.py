@@ -156,18 +156,13 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
     """
     b, c = base.profile, other.profile
     epics = {e.key: e for e in b.epics}
-    order = [e.key for e in b.epics]
-    origins = dict(base.origins)
     for epic in c.epics:
-        if epic.remove:
-            epics.pop(epic.key, None)
-            order = [k for k in order if k != epic.key]
-            continue
-        if epic.key in epics:
+        if epic.key in epics and not epic.remove:
             epics[epic.key] = _merge_epic(epics[epic.key], epic)
-        else:
+        elif not epic.remove:
             epics[epic.key] = epic.model_copy(update={"stories": [s for s in epic.stories if not s.remove]})
-            order.append(epic.key)
+    order = merged_order([e.key for e in b.epics], [(e.key, e.remove) for e in c.epics])
+    origins = dict(base.origins)
     origins.update(other.origins)
     profile = Profile(
         id=c.id if is_child else b.id,
@@ -183,18 +178,41 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
     return MergedProfile(profile, other.path if is_child else base.path, origins)
 
 
+def merged_order(base: list[str], other: list[tuple[str, bool]]) -> list[str]:
+    """The order of keys after merging `other` (key, removed) over `base`.
+
+    Keys `other` removes are dropped. A key new in `other` goes right before the next key `other` lists after it
+    that `base` already has, so both orders are kept where they agree: merging rag (..., guards, evaluation,
+    governance, ...) with fine-tuning (..., dataset, training, evaluation, guards, release, governance, ...) puts
+    dataset and training before evaluation and release before governance. A new key with no known key after it
+    goes at the end.
+    """
+    removed = {key for key, gone in other if gone}
+    order = [k for k in base if k not in removed]
+    known = set(order)
+    pending: list[str] = []
+    for key, gone in other:
+        if gone:
+            continue
+        if key in known:
+            if pending:
+                at = order.index(key)
+                order[at:at] = pending
+                known.update(pending)
+                pending = []
+        elif key not in pending:
+            pending.append(key)
+    order.extend(pending)
+    return order
+
+
 def _merge_epic(base: Epic, child: Epic) -> Epic:
     stories = {s.key: s for s in base.stories}
-    order = [s.key for s in base.stories]
     for story in child.stories:
         if story.remove:
-            stories.pop(story.key, None)
-            order = [k for k in order if k != story.key]
-        elif story.key in stories:
-            stories[story.key] = _override(stories[story.key], story)
-        else:
-            stories[story.key] = story
-            order.append(story.key)
+            continue
+        stories[story.key] = _override(stories[story.key], story) if story.key in stories else story
+    order = merged_order([s.key for s in base.stories], [(s.key, s.remove) for s in child.stories])
     merged = _override(base, child, exclude={"stories"})
     return merged.model_copy(update={"stories": [stories[k] for k in order]})
 

@@ -288,3 +288,40 @@ def test_yaml_syntax_error_keeps_line_and_column(tmp_path):
     with pytest.raises(ProfileError.__mro__[1]) as info:
         build_backlog(str(path))
     assert str(info.value).startswith(f"{path}:4: column 1: YAML syntax error")
+
+
+def test_a_bare_name_means_the_story_of_the_same_epic_before_an_epic_key(tmp_path):
+    path = write(tmp_path / "p.yaml", """
+        id: p
+        epics:
+          - key: pilot
+            title: Pilot
+            stories:
+              - {key: run, title: Run the pilot, estimate: 3}
+          - key: launch
+            title: Launch
+            stories:
+              - {key: pilot, title: Pilot launch, estimate: 2}
+              - {key: rollout, title: Roll out, estimate: 2, depends_on: [pilot]}
+    """)
+    backlog = build_backlog(str(path))
+    assert backlog.story("launch.rollout").depends_on == ["launch.pilot"]
+
+
+def test_merged_order_keeps_both_parents_orders_where_they_agree():
+    from sprintgen.profiles import merged_order
+
+    rag = ["discovery", "ingest", "guards", "evaluation", "governance", "launch"]
+    fine_tuning = [("discovery", False), ("dataset", False), ("training", False), ("evaluation", False),
+                   ("guards", False), ("release", False), ("governance", False), ("launch", False)]
+    assert merged_order(rag, fine_tuning) == ["discovery", "ingest", "guards", "dataset", "training", "evaluation",
+                                              "release", "governance", "launch"]
+    assert merged_order(["a", "b"], [("b", True), ("c", False)]) == ["a", "c"]
+    assert merged_order(["a", "b"], [("new", False), ("b", False)]) == ["a", "new", "b"]
+
+
+def test_builtin_hybrid_orders_fine_tuning_epics_before_evaluation_and_launch():
+    backlog = build_backlog("hybrid")
+    order = [e.key for e in backlog.epics]
+    assert order.index("training") < order.index("integration") < order.index("evaluation")
+    assert order.index("release") < order.index("launch") and order[-1] == "launch"
