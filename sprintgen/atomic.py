@@ -15,26 +15,29 @@ from pathlib import Path
 from .errors import InputError
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the whole new one, never a part."""
+def write_atomic(path: str | Path, text: str, option: str = "--output") -> None:
+    """Write `text` to `path` so that readers see the old file or the whole new one, never a part.
+
+    `option` names what gave the path (e.g. `--output`) in error messages.
+    """
     given = Path(path)
     # Through a symlink, replace the file it points to rather than the link (a roadmap linked into docs/ stays linked).
     target = Path(os.path.realpath(given)) if given.is_symlink() else given
     directory = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise InputError("is a directory", file=given, where="--output", hint="give a file path")
+        raise InputError("is a directory", file=given, where=option, hint="give a file path")
     if not directory.is_dir():
-        raise InputError("the directory does not exist", file=given, where="--output",
+        raise InputError("the directory does not exist", file=given, where=option,
                          hint="create it first or choose another path")
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InputError(f"the output holds a character that cannot be written as UTF-8 (position {exc.start})",
-                         file=given, where="--output", hint="remove the character from the input") from None
+                         file=given, where=option, hint="remove the character from the input") from None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=given, where="--output",
+        raise InputError(f"cannot write: {exc.strerror}", file=given, where=option,
                          hint="check the directory's permissions") from None
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -45,7 +48,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         os.replace(tmp, target)
         _sync_directory(directory)
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", file=given, where="--output",
+        raise InputError(f"cannot write: {exc.strerror}", file=given, where=option,
                          hint="check the disk space and permissions") from None
     finally:
         if os.path.exists(tmp):

@@ -224,5 +224,5 @@ def write_scaffold(scaffold: Scaffold, directory: Path, force: bool = False) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create the directory: {exc.strerror}", file=target.parent) from None
-        write_atomic(target, text)
+        write_atomic(target, text, option="init")
     return targets

@@ -146,3 +146,40 @@ def test_huge_range_is_refused(tmp_path, sample) -> None:
     result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert f"{template}:1: " in result.stderr
+
+
+def test_template_with_a_format_that_has_no_template_is_an_error(tmp_path):
+    from .helpers import run
+
+    template = tmp_path / "t.j2"
+    template.write_text("{{ profile.id }}\n")
+    target = tmp_path / "plan.json"
+    result = run("plan", "--format", "json", "--template", str(template), "--output", str(target))
+    assert result.exit_code == 2
+    assert result.stderr == ("sprintgen: error: --template: --template does not apply to --format json; "
+                             "use it with --format markdown, or drop it\n")
+    assert not target.exists()
+
+
+def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path, isolated_user_config):
+    from .helpers import run
+
+    template = tmp_path / "t.j2"
+    template.write_text("first {{ profile.id }}\n")
+    assert run("plan", "--template", str(template), "--no-forecast").stdout == "first rag\n"
+    cached = list((isolated_user_config / "cache" / "templates").iterdir())
+    assert cached, "no compiled template was cached"
+    template.write_text("second {{ profile.id }}\n")
+    assert run("plan", "--template", str(template), "--no-forecast").stdout == "second rag\n"
+
+
+def test_a_broken_cache_entry_is_recompiled(tmp_path, isolated_user_config):
+    from .helpers import run
+
+    template = tmp_path / "t.j2"
+    template.write_text("ok {{ profile.id }}\n")
+    run("plan", "--template", str(template), "--no-forecast")
+    for entry in (isolated_user_config / "cache" / "templates").iterdir():
+        entry.write_bytes(b"garbage")
+    result = run("plan", "--template", str(template), "--no-forecast")
+    assert result.exit_code == 0 and result.stdout == "ok rag\n"

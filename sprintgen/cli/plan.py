@@ -35,6 +35,11 @@ def plan(fmt: str, template: str | None, output: str | None, strict: bool = Fals
     from ..planner import build_plan
 
     exporter = get_exporter(fmt)
+    if template and not exporter.templated:
+        from ..errors import InputError
+
+        raise InputError(f"--template does not apply to --format {fmt}", where="--template",
+                         hint="use it with --format markdown, or drop it")
     result = build_plan(plan_request(kwargs))
     options = {"template": template} if template else {}
     emit(exporter.render(result, **options), output)

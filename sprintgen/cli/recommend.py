@@ -105,7 +105,7 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
     if save_answers:
         from ..atomic import write_atomic
 
-        write_atomic(save_answers, _answers_yaml(answers))
+        write_atomic(save_answers, _answers_yaml(answers), option="--save-answers")
     rec = fit_parameters(run_rules(rules, answers, assumed))
     plan = None
     if then_plan:

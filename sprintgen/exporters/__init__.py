@@ -20,6 +20,7 @@ class Exporter:
     description: str
     render: Callable[..., str]
     suffix: str = ".txt"
+    templated: bool = False  # renders through a Jinja template, so `--template` applies
 
 
 def available_exporters() -> dict[str, metadata.EntryPoint]:

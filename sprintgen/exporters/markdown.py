@@ -23,4 +23,5 @@ def render(plan: Plan, template: str | None = None, **_: Any) -> str:
     return render_template(choice, context_for(plan), FILTERS)
 
 
-EXPORTER = Exporter(name="markdown", description="a Markdown roadmap (default)", render=render, suffix=".md")
+EXPORTER = Exporter(name="markdown", description="a Markdown roadmap (default)", render=render, suffix=".md",
+                    templated=True)
