@@ -67,10 +67,22 @@ def is_builtin(ep: metadata.EntryPoint) -> bool:
     return distribution_name(ep) == BUILTIN_DISTRIBUTION
 
 
+_DIST_NAMES: dict[str, str] = {}
+
+
 def distribution_name(ep: metadata.EntryPoint) -> str:
-    """The name of the distribution that declares an entry point ('?' when unknown)."""
+    """The name of the distribution that declares an entry point ('?' when unknown).
+
+    `Distribution.name` parses the METADATA file on every access; start-up asks it for every entry point several
+    times, so each distribution's name is read once per process (keyed by its metadata directory).
+    """
     dist = getattr(ep, "dist", None)
-    return dist.name if dist is not None and dist.name else "?"
+    if dist is None:
+        return "?"
+    key = str(getattr(dist, "_path", "")) or repr(dist)
+    if key not in _DIST_NAMES:
+        _DIST_NAMES[key] = dist.name or "?"
+    return _DIST_NAMES[key]
 
 
 def plugin_label(ep: metadata.EntryPoint) -> str:
