@@ -10,6 +10,7 @@ from .bounds import lower_bounds as _problem_bounds
 from .graph import DependencyGraph, build_graph, critical_path
 from .model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team,
                     TeamSummary)
+from .skill_balance import balance_skills
 from .team import Capacities, sprint_dates
 
 
@@ -61,6 +62,11 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
     assignment = solution.assignment
     sprint_of = {k: assignment[i] for i, k in enumerate(keys)}
     stories = {s.key: s for s in backlog.stories}
+    if team.members and any(s.skills for s in backlog.stories):
+        sprint_of = balance_skills(
+            sprint_of, stories, {k: list(dag.graph.predecessors(k)) for k in keys},
+            {k: list(dag.graph.successors(k)) for k in keys}, team, capacities,
+            team.dependencies == "sequential", {s.key: i for i, s in enumerate(backlog.stories)})
 
     weights = {k: stories[k].estimate.likely for k in keys}
     path, path_points = critical_path(dag, weights)
