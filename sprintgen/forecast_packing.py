@@ -15,10 +15,10 @@ matrix of remaining capacity. Tests check that both give the same sprints for th
 
 from __future__ import annotations
 
-import heapq
 from typing import Any, Callable, Optional, Sequence
 
 from .errors import TeamError
+from .solver import kahn_order
 
 EPS = 1e-9
 
@@ -45,24 +45,9 @@ def priority_order(sizes: Sequence[float], preds: Sequence[Sequence[int]],
         for p in task_preds:
             succ[p].append(task)
     tail = [0.0] * n
-    for task in reversed(_kahn(preds, succ, lambda t: (rank[t], t))):
+    for task in reversed(kahn_order(preds, succ, lambda t: (rank[t], t))):
         tail[task] = sizes[task] + max((tail[s] for s in succ[task]), default=0.0)
-    return _kahn(preds, succ, lambda t: (sprint[t], -tail[t], rank[t], t))
-
-
-def _kahn(preds: Sequence[Sequence[int]], succ: list[list[int]], key: Callable[[int], Any]) -> list[int]:
-    indegree = [len(p) for p in preds]
-    heap = [(key(t), t) for t in range(len(preds)) if indegree[t] == 0]
-    heapq.heapify(heap)
-    order = []
-    while heap:
-        _, task = heapq.heappop(heap)
-        order.append(task)
-        for s in succ[task]:
-            indegree[s] -= 1
-            if indegree[s] == 0:
-                heapq.heappush(heap, (key(s), s))
-    return order
+    return kahn_order(preds, succ, lambda t: (sprint[t], -tail[t], rank[t], t))
 
 
 def sprint_limit(n: int, pins: dict[int, int], steady_from: int) -> int:

@@ -322,20 +322,9 @@ class PlannedSprint(BaseModel):
     stories: list[str] = Field(default_factory=list)
 
 
-class PlannedStory(BaseModel):
-    """A story with the sprint it was planned into (None when it did not fit)."""
+class PlannedStory(BacklogStory):
+    """A story with the sprint it was planned into: `sprint` is None when it did not fit."""
 
-    key: str
-    epic: str
-    title: str
-    description: str = ""
-    acceptance: list[str] = Field(default_factory=list)
-    estimate: Estimate
-    skills: list[str] = Field(default_factory=list)
-    depends_on: list[str] = Field(default_factory=list)
-    definition_of_done: list[str] = Field(default_factory=list)
-    labels: list[str] = Field(default_factory=list)
-    sprint: Optional[int] = None
     critical: bool = False
     pinned: bool = False  # the profile pins it to its sprint (`sprint: N`)
 

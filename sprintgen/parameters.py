@@ -9,8 +9,16 @@ from typing import Any, Mapping
 from .errors import ProfileError
 from .model import Parameter
 
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
+_TRUE = {"true", "yes", "y", "on", "1"}
+_FALSE = {"false", "no", "n", "off", "0"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    """True or False for the ways people write yes and no (true/yes/y/on/1 ...), None for anything else."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
 
 
 def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -52,14 +60,10 @@ def coerce(name: str, spec: Parameter, value: Any, file: str | None, where: str)
         return [] if spec.type == "list" else None
     kind = spec.type
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise fail(f"'{_short(value)}' is not true or false")
+        flag = parse_bool(value)
+        if flag is None:
+            raise fail(f"'{_short(value)}' is not true or false")
+        return flag
     if kind in ("int", "number"):
         if isinstance(value, bool):
             raise fail(f"'{value}' is not a number")

@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from . import conditions
 from .errors import InputError
 from .model import Strict
+from .parameters import parse_bool
 from .validation import validate_document
 from .yamlio import load_yaml
 
@@ -194,8 +195,6 @@ def _check_rules(rules: Rules, raw: Any, file: str) -> None:
 
 # --- answers --------------------------------------------------------------------------------------------------------
 
-_TRUE = {"true", "yes", "y", "on", "1"}
-_FALSE = {"false", "no", "n", "off", "0"}
 
 
 def coerce_answer(question: Question, value: Any, file: str | None = None, where: str | None = None,
@@ -213,14 +212,10 @@ def coerce_answer(question: Question, value: Any, file: str | None = None, where
             raise fail(f"'{value}' is not a valid answer", "choose one of: " + ", ".join(question.values))
         return text
     if question.type == "bool":
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise fail(f"'{value}' is not yes or no", "answer yes or no")
+        flag = parse_bool(value)
+        if flag is None:
+            raise fail(f"'{value}' is not yes or no", "answer yes or no")
+        return flag
     if question.type == "int":
         if isinstance(value, bool):
             raise fail(f"'{value}' is not a whole number", "give a whole number >= 0")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 EPS = 1e-9
 
@@ -61,16 +61,11 @@ def successors(problem: Problem) -> list[list[int]]:
     return succ
 
 
-def topological_order(problem: Problem) -> list[int]:
-    """Tasks in an order where every task follows its predecessors (Kahn, lowest rank first)."""
-    key = ("order", id(problem.rank))
-    cached = problem._cache.get(key)
-    if cached is not None and cached[0] is problem.rank:
-        return list(cached[1])
-    rank = problem.ranks()
-    indegree = [len(p) for p in problem.preds]
-    succ = successors(problem)
-    heap = [(rank[i], i) for i in range(problem.n) if indegree[i] == 0]
+def kahn_order(preds: Sequence[Sequence[int]], succ: Sequence[Sequence[int]], key: Callable[[int], Any]
+               ) -> list[int]:
+    """Tasks in an order where every task follows its predecessors; among the ready ones, the lowest key first."""
+    indegree = [len(p) for p in preds]
+    heap = [(key(t), t) for t in range(len(preds)) if indegree[t] == 0]
     heapq.heapify(heap)
     order = []
     while heap:
@@ -79,7 +74,18 @@ def topological_order(problem: Problem) -> list[int]:
         for s in succ[task]:
             indegree[s] -= 1
             if indegree[s] == 0:
-                heapq.heappush(heap, (rank[s], s))
+                heapq.heappush(heap, (key(s), s))
+    return order
+
+
+def topological_order(problem: Problem) -> list[int]:
+    """Tasks in an order where every task follows its predecessors (Kahn, lowest rank first)."""
+    key = ("order", id(problem.rank))
+    cached = problem._cache.get(key)
+    if cached is not None and cached[0] is problem.rank:
+        return list(cached[1])
+    rank = problem.ranks()
+    order = kahn_order(problem.preds, successors(problem), rank.__getitem__)
     problem._cache[key] = (problem.rank, order)
     return list(order)
 
