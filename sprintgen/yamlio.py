@@ -56,19 +56,10 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
 
 # The composer stays the Python one in both cases: it is where depth and alias expansion are counted (libyaml's own
 # composer would build a 100,000-level tree before we could look at it).
-_BASES = ((yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver)
-          if _CParser is not None else (yaml.SafeLoader,))
+class _LimitsMixin:
+    """Depth and alias limits, counted in the (Python) composer whatever parser feeds it events."""
 
-
-class _Loader(*_BASES):  # type: ignore[misc]
-    def __init__(self, stream: str, filename: str) -> None:
-        if _CParser is not None:
-            _CParser.__init__(self, stream)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-        else:
-            yaml.SafeLoader.__init__(self, stream)
+    def _init_limits(self, filename: str) -> None:
         self.filename = filename
         self._aliases = 0
         self._alias_nodes = 0
@@ -123,6 +114,32 @@ class _Loader(*_BASES):  # type: ignore[misc]
             size = 1
         self._sizes[id(node)] = size
         return size
+
+
+class _PyLoader(_LimitsMixin, yaml.SafeLoader):
+    """The pure-Python parser: used without libyaml, and to place errors that libyaml reports in its own terms."""
+
+    def __init__(self, stream: str, filename: str) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        self._init_limits(filename)
+
+
+if _CParser is not None:
+    # Composer before CParser: CParser has a composer of its own in C, which would skip the limits.
+    class _CLoader(_LimitsMixin, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,  # type: ignore
+                   yaml.resolver.Resolver):
+        """libyaml's parser (about five times faster) feeding the Python composer, where the limits are counted."""
+
+        def __init__(self, stream: str, filename: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._init_limits(filename)
+
+    _Loader: type = _CLoader
+else:  # pragma: no cover - PyYAML without libyaml
+    _Loader = _PyLoader
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
@@ -205,15 +222,16 @@ def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_text)
-for _tag in _REFUSED_STANDARD_TAGS:
-    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_unknown_tag(loader, "", node))
-_Loader.add_multi_constructor("", _refuse_unknown_tag)
-_Loader.add_multi_constructor("!", _refuse_unknown_tag)
+for _cls in {_PyLoader, _Loader}:
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
+    _cls.add_constructor("tag:yaml.org,2002:str", _construct_text)
+    for _tag in _REFUSED_STANDARD_TAGS:
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_unknown_tag(loader, "", node))
+    _cls.add_multi_constructor("", _refuse_unknown_tag)
+    _cls.add_multi_constructor("!", _refuse_unknown_tag)
 
 
 def read_text(path: str | Path, what: str = "file") -> str:
@@ -249,23 +267,30 @@ def parse_yaml(text: str, filename: str) -> Any:
     """Parse one YAML document from text; errors carry the file, line and column."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"over the limit of {MAX_FILE_BYTES:,} bytes", file=filename, hint="split it")
+    try:
+        return _load_with(_Loader, text, filename)
+    except yaml.MarkedYAMLError as exc:
+        if _Loader is _PyLoader:
+            raise _syntax_error(exc, text, filename) from None
+    # libyaml has limits and wording of its own (0.2.6 refuses deep nesting before our composer sees it): let the
+    # Python parser, which counts sprintgen's limits as it goes, find and word the error the same way on every build.
+    try:
+        return _load_with(_PyLoader, text, filename)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text, filename) from None
+
+
+def _load_with(loader_class: type, text: str, filename: str) -> Any:
     loader = None
     try:
-        loader = _Loader(text, filename)  # the reader checks for control characters right here
+        loader = loader_class(text, filename)  # the reader checks for control characters right here
         return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = f"column {mark.column + 1}: " if mark else ""
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = "fix the YAML syntax"
-        if mark and _char_at(text, mark.line, mark.column) == "\t":
-            problem, hint = "a tab character where YAML needs spaces", "indent with spaces, never tabs"
-        raise InputError(f"{column}YAML syntax error: {problem}", file=filename, line=line, hint=hint) from None
+    except yaml.MarkedYAMLError:
+        raise
     except yaml.reader.ReaderError as exc:
         # A control character (NUL, BEL...) in the text: name its line rather than an offset (libyaml counts the
         # offset in UTF-8 bytes, the Python reader in characters).
-        before = text.encode("utf-8")[: exc.position] if _CParser is not None else text[: exc.position]
+        before = text.encode("utf-8")[: exc.position] if loader_class is not _PyLoader else text[: exc.position]
         line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
         raise InputError(f"character #x{exc.character:04x} is not allowed in YAML", file=filename, line=line,
                          hint="remove the control character (is this a binary file?)") from None
@@ -277,6 +302,17 @@ def parse_yaml(text: str, filename: str) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = f"column {mark.column + 1}: " if mark else ""
+    problem = exc.problem or exc.context or "invalid YAML"
+    hint = "fix the YAML syntax"
+    if mark and _char_at(text, mark.line, mark.column) == "\t":
+        problem, hint = "a tab character where YAML needs spaces", "indent with spaces, never tabs"
+    return InputError(f"{column}YAML syntax error: {problem}", file=filename, line=line, hint=hint)
 
 
 def _char_at(text: str, line: int, column: int) -> str:

@@ -160,3 +160,18 @@ def test_expressions_are_bounded_in_size_depth_and_magnitude(expression, problem
     else:
         with pytest.raises(conditions.ExpressionError, match=problem):
             conditions.evaluate(expression, {})
+
+
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+@pytest.mark.parametrize("levels", [65, 1_001, 20_000])
+def test_the_depth_limit_reads_the_same_whichever_parser_pyyaml_has(monkeypatch, parser, levels):
+    # libyaml 0.2.6 refuses nesting past 1,000 levels in its own words before our composer counts; older builds and
+    # PyYAML without libyaml do not. Either way the user reads sprintgen's limit, at the line where it is crossed.
+    if parser == "python":
+        monkeypatch.setattr(yamlio, "_Loader", yamlio._PyLoader)
+    else:
+        assert yamlio._Loader is not yamlio._PyLoader, "this PyYAML has no libyaml: install a wheel that bundles it"
+    text = "id: deep\nassumptions:\n  - " + "[" * levels + "1" + "]" * levels + "\n"
+    with pytest.raises(yamlio.InputError) as caught:
+        yamlio.parse_yaml(text, "deep.yaml")
+    assert str(caught.value) == "deep.yaml:3: nested deeper than 64 levels; flatten the structure"
