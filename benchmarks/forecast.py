@@ -20,12 +20,12 @@ import subprocess
 import sys
 import time
 
-from sprintgen.forecast import ForecastSettings, run_forecast
-from sprintgen.forecast_packing import pack_one, priority_order, sprint_limit
+from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.forecast.packing import pack_one, priority_order, sprint_limit
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Risk, Team
-from sprintgen.planner import PlanRequest, load_inputs
-from sprintgen.schedule import make_plan
-from sprintgen.team import Capacities
+from sprintgen.pipeline import PlanRequest, load_inputs
+from sprintgen.scheduling.schedule import make_plan
+from sprintgen.capacity import Capacities
 
 START = dt.date(2027, 1, 4)
 

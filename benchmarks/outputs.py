@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from sprintgen.exporters import get_exporter, mermaid
-from sprintgen.planner import PlanRequest, build_plan
+from sprintgen.exporters import get_exporter
+from sprintgen.diagrams import mermaid
+from sprintgen.pipeline import PlanRequest, build_plan
 
 
 def generated_profile(directory: Path, stories: int = 1000, per_epic: int = 20) -> Path:

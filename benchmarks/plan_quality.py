@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprintgen.bounds import lower_bounds  # noqa: E402
-from sprintgen.solver import EPS, Problem, solve_plan, sprint_count, topological_order  # noqa: E402
+from sprintgen.scheduling.bounds import lower_bounds  # noqa: E402
+from sprintgen.scheduling.solver import EPS, Problem, solve_plan, sprint_count, topological_order  # noqa: E402
 
 CAPACITY = 20
 

@@ -1,7 +1,7 @@
 """Plan the SALBP-1 benchmark (Scholl 1993; Otto, Otto & Scholl 2013) through sprintgen's scheduler.
 
 SALBP-1 is sprint planning in `concurrent` mode: task time = story points, cycle time = sprint capacity, station =
-sprint. For every instance with a proven optimum, the script plans it with `sprintgen.solver.solve` (the code
+sprint. For every instance with a proven optimum, the script plans it with `sprintgen.scheduling.solver.solve` (the code
 `make_plan` calls), checks that the plan is valid (every load within capacity, every dependency in the same or an
 earlier sprint) and prints, per data set, the share planned in the optimal number of sprints and the worst time.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprintgen.solver import EPS, Problem, solve  # noqa: E402
+from sprintgen.scheduling.solver import EPS, Problem, solve  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "salbp"
 DATASETS = ["scholl1993", "otto2013_n20", "otto2013_n50", "otto2013_n100", "otto2013_n1000"]

@@ -64,7 +64,7 @@ def child(stories: int, mode: str, velocity: float) -> None:
     import resource
 
     from sprintgen.model import Team
-    from sprintgen.schedule import make_plan
+    from sprintgen.scheduling.schedule import make_plan
 
     backlog = generated_backlog(stories, 3 * stories)
     team = Team.model_validate({"velocity": velocity, "dependencies": mode, "sprint": {"start": "2027-01-04"},

@@ -1,6 +1,6 @@
 """`python -m sprintgen`."""
 
-from .cli import main
+from sprintgen.cli import main
 
 if __name__ == "__main__":
     main()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .errors import GraphError
-from .model import Backlog
+from sprintgen.errors import GraphError
+from sprintgen.model import Backlog
 
 
 @dataclass

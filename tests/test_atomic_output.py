@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sprintgen import atomic
+from sprintgen.inputs import atomic
 from sprintgen.errors import InputError
 
 from .hostile_support import SENTINEL, error_line, invoke, write

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from sprintgen.backlog import build_backlog
+from sprintgen.profiles.resolve import build_backlog
 from sprintgen.cli import main
 from sprintgen.graph import build_graph
-from sprintgen.planner import PlanRequest, build_plan
-from sprintgen.profiles import find_profile, load_merged, load_profile_file
+from sprintgen.pipeline import PlanRequest, build_plan
+from sprintgen.profiles.merge import find_profile, load_merged, load_profile_file
 
 BUILTINS = ("rag", "fine-tuning", "hybrid")
 VOCABULARY = {"data-engineering", "search-retrieval", "ml-training", "mlops", "prompt-engineering", "evaluation",

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from sprintgen.compare import column_for, compare, render_markdown
-from sprintgen.planner import PlanRequest, build_plan
+from sprintgen.decide.compare import column_for, compare, render_markdown
+from sprintgen.pipeline import PlanRequest, build_plan
 
 from .helpers import run, write
 

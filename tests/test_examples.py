@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sprintgen.cli import main
-from sprintgen.team import load_team
+from sprintgen.capacity import load_team
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 VOCABULARY = {"data-engineering", "search-retrieval", "ml-training", "mlops", "prompt-engineering", "evaluation",

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from sprintgen.errors import TeamError
-from sprintgen.forecast import DEFAULT_SEED, DEFAULT_TRIALS, ForecastSettings, nearest_rank, range_text, run_forecast
-from sprintgen.forecast_packing import CapacityGrid, pack_one, pack_trials, priority_order
+from sprintgen.forecast.montecarlo import DEFAULT_SEED, DEFAULT_TRIALS, ForecastSettings, nearest_rank, range_text, run_forecast
+from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Member, Team
-from sprintgen.schedule import make_plan
+from sprintgen.scheduling.schedule import make_plan
 
 from .forecast_support import START, chain, forecast_json, profile_file, run, team_file
 
@@ -47,7 +47,7 @@ def test_help_states_the_real_default_trials():
 
 
 def test_default_trials_shrink_for_huge_backlogs_to_bound_memory():
-    from sprintgen.forecast import MIN_AUTO_TRIALS, default_trials
+    from sprintgen.forecast.montecarlo import MIN_AUTO_TRIALS, default_trials
 
     assert default_trials(38) == DEFAULT_TRIALS
     assert default_trials(1_000) == DEFAULT_TRIALS

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sprintgen import conditions, yamlio
+from sprintgen.profiles import conditions
+from sprintgen.inputs import yamlio
 
 from .hostile_support import CORPUS, assert_one_error_line, error_line, invoke, run_measured, write
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sprintgen.exporters import mermaid
+from sprintgen.diagrams import mermaid
 from sprintgen.model import Estimate, PlannedEpic, PlannedStory
 
 from .output_helpers import (

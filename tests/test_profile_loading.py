@@ -2,7 +2,7 @@
 
 import pytest
 
-from sprintgen.backlog import build_backlog
+from sprintgen.profiles.resolve import build_backlog
 from sprintgen.errors import GraphError, ProfileError
 from sprintgen.graph import build_graph
 
@@ -309,7 +309,7 @@ def test_a_bare_name_means_the_story_of_the_same_epic_before_an_epic_key(tmp_pat
 
 
 def test_merged_order_keeps_both_parents_orders_where_they_agree():
-    from sprintgen.profiles import merged_order
+    from sprintgen.profiles.merge import merged_order
 
     rag = ["discovery", "ingest", "guards", "evaluation", "governance", "launch"]
     fine_tuning = [("discovery", False), ("dataset", False), ("training", False), ("evaluation", False),

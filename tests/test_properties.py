@@ -17,10 +17,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sprintgen import conditions, yamlio
+from sprintgen.profiles import conditions
+from sprintgen.inputs import yamlio
 from sprintgen.errors import InputError, SprintgenError
 from sprintgen.model import Plan
-from sprintgen.planner import PlanRequest, build_plan
+from sprintgen.pipeline import PlanRequest, build_plan
 
 EPS = 1e-6
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

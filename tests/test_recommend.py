@@ -7,8 +7,8 @@ import json
 import pytest
 import yaml
 
-from sprintgen.recommend import load_rules, recommend, resolve_answers
-from sprintgen.recommend_rules import default_rules_path
+from sprintgen.decide.recommend import load_rules, recommend, resolve_answers
+from sprintgen.decide.rules import default_rules_path
 
 from .helpers import run, write
 
@@ -283,7 +283,7 @@ def test_broken_rules_files_are_reported_with_the_place(tmp_path, body, fragment
 
 def test_the_shipped_rules_are_plain_yaml_data_inside_the_package():
     path = default_rules_path()
-    assert path.parent.name == "rules" and path.parent.parent.name == "sprintgen"
+    assert path.parent.name == "decide" and path.parent.parent.name == "sprintgen"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))  # plain data: no tags or Python objects
     assert raw["version"] == 1
     assert raw["decisions"][-1]["when"] == "true"

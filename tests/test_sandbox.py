@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sprintgen import conditions
+from sprintgen.profiles import conditions
 
 from .hostile_support import error_line, invoke, run_subprocess, tree_bytes, write
 

@@ -55,7 +55,7 @@ def test_what_cannot_be_balanced_is_still_reported(files):
 
 
 def test_builtin_profile_with_the_example_team_has_fewer_overloads_than_without_balancing(monkeypatch):
-    from sprintgen import schedule
+    from sprintgen.scheduling import schedule
 
     def overloads():
         return len(findings(plan_json("--profile", "hybrid", "--team", str(EXAMPLE_TEAM)), "skill-overload"))

@@ -5,8 +5,9 @@ import random
 
 import pytest
 
-from sprintgen import bounds, solver
-from sprintgen.solver import Problem, list_schedule, solve, solve_plan, sprint_count, tail_weights
+from sprintgen.scheduling import bounds
+from sprintgen.scheduling import solver
+from sprintgen.scheduling.solver import Problem, list_schedule, solve, solve_plan, sprint_count, tail_weights
 
 from .schedule_support import brute_force_optimum, random_problem, valid
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from sprintgen.model import Team
-from sprintgen.team import Capacities, member_capacity, sprint_capacity
+from sprintgen.capacity import Capacities, member_capacity, sprint_capacity
 
 
 def team(**fields):
@@ -68,7 +68,7 @@ def test_a_far_future_holiday_does_not_make_every_sprint_irregular():
     import datetime as dt
 
     from sprintgen.model import MAX_SPRINTS, Team
-    from sprintgen.team import Capacities
+    from sprintgen.capacity import Capacities
 
     team = Team.model_validate({"sprint": {"length_days": 1, "start": "2027-01-04"},
                                 "holidays": ["9999-01-01", "2027-01-05"]})

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .. import __version__
+from sprintgen import __version__
 
 #: command name -> "module:function"; loaded on demand so `sprintgen --help` stays fast.
 COMMANDS = {
@@ -39,7 +39,7 @@ class SprintgenGroup(click.Group):
         return getattr(importlib.import_module(module_name), attr)
 
     def invoke(self, ctx: click.Context):
-        from ..errors import EXIT_INTERRUPTED, SprintgenError
+        from sprintgen.errors import EXIT_INTERRUPTED, SprintgenError
 
         try:
             return super().invoke(ctx)

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .options import emit, team_options, team_overrides
+from sprintgen.cli.options import emit, team_options, team_overrides
 
 
 @click.command()
@@ -29,7 +29,7 @@ def compare(profiles: tuple[str, ...], params: tuple[str, ...], fmt: str, output
       sprintgen compare rag fine-tuning hybrid --team team.yaml
       sprintgen compare rag my-profile.yaml --param compliance=gdpr --format json
     """
-    from ..compare import compare as run, render_markdown
+    from sprintgen.decide.compare import compare as run, render_markdown
 
     overrides = team_overrides(kwargs)
     result = run(list(profiles), params, kwargs.pop("team_file"), overrides)

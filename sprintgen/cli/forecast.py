@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.options import emit, forecast_options, plan_request, profile_options, team_options
 
 
 @click.command()
@@ -25,8 +25,8 @@ def forecast(fmt: str, output: str | None, **kwargs) -> None:
     """
     import json
 
-    from ..forecast_report import render_text
-    from ..planner import build_plan
+    from sprintgen.exporters.forecast_text import render_text
+    from sprintgen.pipeline import build_plan
 
     result = build_plan(plan_request(kwargs))
     if fmt == "json":

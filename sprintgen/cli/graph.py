@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, profile_options
+from sprintgen.cli.options import emit, profile_options
 
 
 @click.command()
@@ -27,10 +27,10 @@ def graph(profile: str, params: tuple[str, ...], fmt: str, level: str, fence: bo
       sprintgen graph --profile rag
       sprintgen graph --profile hybrid --level epic --format dot | dot -Tsvg > epics.svg
     """
-    from ..backlog import build_backlog
-    from ..exporters import mermaid
-    from ..graph import build_graph, critical_path
-    from ..parameters import parse_assignments
+    from sprintgen.profiles.resolve import build_backlog
+    from sprintgen.diagrams import mermaid
+    from sprintgen.graph import build_graph, critical_path
+    from sprintgen.profiles.parameters import parse_assignments
 
     backlog = build_backlog(profile, parse_assignments(params))
     dag = build_graph(backlog)  # a cycle is reported here, as in `plan`

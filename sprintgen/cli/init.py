@@ -27,15 +27,15 @@ def init(base: str | None, answers_file: str | None, profile_id: str | None, par
       sprintgen init --profile rag
       sprintgen recommend --save-answers answers.yaml && sprintgen init --from-recommend answers.yaml
     """
-    from ..errors import InputError
-    from ..parameters import parse_assignments
-    from ..scaffold import make_scaffold, write_scaffold
+    from sprintgen.errors import InputError
+    from sprintgen.profiles.parameters import parse_assignments
+    from sprintgen.profiles.scaffold import make_scaffold, write_scaffold
 
     defaults: dict = {}
     origin = ""
     if answers_file:
-        from ..recommend import fit_parameters, load_answers, recommend, resolve_answers
-        from ..recommend_rules import load_rules
+        from sprintgen.decide.recommend import fit_parameters, load_answers, recommend, resolve_answers
+        from sprintgen.decide.rules import load_rules
 
         rules = load_rules()
         given, lines = load_answers(answers_file)

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from ..errors import EXIT_INPUT
+from sprintgen.errors import EXIT_INPUT
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -64,7 +64,7 @@ def forecast_options(func: Callable) -> Callable:
 
 def forecast_settings(kwargs: dict[str, Any]):
     """Pop the forecast options out of a command's kwargs: ForecastSettings, or None for --no-forecast."""
-    from ..forecast import ForecastSettings
+    from sprintgen.forecast.montecarlo import ForecastSettings
 
     settings = ForecastSettings()
     for name in ("trials", "seed", "target_date"):
@@ -80,8 +80,8 @@ def forecast_settings(kwargs: dict[str, Any]):
 def _fraction_range(text: str):
     from pydantic import ValidationError
 
-    from ..errors import InputError
-    from ..model import Estimate
+    from sprintgen.errors import InputError
+    from sprintgen.model import Estimate
 
     try:
         return Estimate.model_validate(text)
@@ -97,7 +97,7 @@ def team_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def plan_request(kwargs: dict[str, Any]):
     """Build a PlanRequest from the shared options (consumes them from kwargs)."""
-    from ..planner import PlanRequest
+    from sprintgen.pipeline import PlanRequest
 
     return PlanRequest(
         profile=kwargs.pop("profile"),
@@ -112,7 +112,7 @@ def plan_request(kwargs: dict[str, Any]):
 def emit(text: str, output: str | None) -> None:
     """Print to stdout, or write the file atomically."""
     if output:
-        from ..atomic import write_atomic
+        from sprintgen.inputs.atomic import write_atomic
 
         write_atomic(output, text)
     else:

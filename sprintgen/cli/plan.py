@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.options import emit, forecast_options, plan_request, profile_options, team_options
 
 
 @click.command()
@@ -31,12 +31,12 @@ def plan(fmt: str, template: str | None, output: str | None, strict: bool = Fals
       sprintgen plan --profile fine-tuning --format json
       sprintgen plan --profile rag --format csv -o backlog.csv
     """
-    from ..exporters import get_exporter
-    from ..planner import build_plan
+    from sprintgen.exporters import get_exporter
+    from sprintgen.pipeline import build_plan
 
     exporter = get_exporter(fmt)
     if template and not exporter.templated:
-        from ..errors import InputError
+        from sprintgen.errors import InputError
 
         raise InputError(f"--template does not apply to --format {fmt}", where="--template",
                          hint="use it with --format markdown, or drop it")
@@ -49,7 +49,7 @@ def plan(fmt: str, template: str | None, output: str | None, strict: bool = Fals
 
 def raise_on_warnings(result) -> None:
     """--strict: any warning- or error-level finding becomes exit status 1 (after the output was written)."""
-    from ..errors import StrictFindingsError
+    from sprintgen.errors import StrictFindingsError
 
     serious = [f for f in result.findings if f.level in ("warning", "error")]
     if serious:

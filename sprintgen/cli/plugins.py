@@ -21,7 +21,7 @@ def plugins(fmt: str) -> None:
     Third-party plugins register through the entry-point groups `sprintgen.profiles` and `sprintgen.exporters`;
     set SPRINTGEN_DISABLE_PLUGINS=1 to turn them off. A broken plugin is reported here and skipped elsewhere.
     """
-    from ..plugins import collect_report
+    from sprintgen.plugins.registry import collect_report
 
     report = collect_report()
     if fmt == "json":

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from .options import emit
+from sprintgen.cli.options import emit
 
 
 @click.command()
 def profiles() -> None:
     """List the profiles sprintgen can find: id, name, source and story count."""
-    from ..catalog import profile_rows
+    from sprintgen.profiles.catalog import profile_rows
 
     rows = profile_rows()
     widths = [max(len(str(r[i])) for r in rows + [("ID", "NAME", "SOURCE", "STORIES")]) for i in range(4)]
@@ -24,7 +24,7 @@ def profiles() -> None:
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
     """Print the resolved profile as YAML (after `extends` and parameters)."""
-    from ..catalog import resolved_yaml
+    from sprintgen.profiles.catalog import resolved_yaml
 
     emit(resolved_yaml(profile, params), output)
 
@@ -33,8 +33,8 @@ def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def validate(files: tuple[str, ...]) -> None:
     """Check profile or team files; exit 0 when all are valid."""
-    from ..catalog import validate_file
-    from ..errors import SprintgenError
+    from sprintgen.profiles.catalog import validate_file
+    from sprintgen.errors import SprintgenError
 
     failed = 0
     for path in files:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .options import plan_request, profile_options, team_options
+from sprintgen.cli.options import plan_request, profile_options, team_options
 
 
 @click.command()
@@ -43,17 +43,17 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         sprintgen push --profile rag --team team.yaml --project RAG
       JIRA_URL=https://jira.acme.com JIRA_PAT=... sprintgen push --profile hybrid --project LLM --board 7 --yes
     """
-    from ..errors import InputError
-    from ..planner import build_plan
-    from ..tracker.credentials import resolve_credentials, server_url
-    from ..tracker.session import PushOptions, plan_desired, sprint_specs
+    from sprintgen.errors import InputError
+    from sprintgen.pipeline import build_plan
+    from sprintgen.tracker.credentials import resolve_credentials, server_url
+    from sprintgen.tracker.session import PushOptions, plan_desired, sprint_specs
 
     plan = build_plan(plan_request(kwargs))
     options = PushOptions(project=(project or "").strip(), board=board, sprints=not without_sprints,
                           sprint_prefix=sprint_prefix, dod_as_subtasks=dod_as_subtasks,
                           delete_removed=delete_removed)
     if server_url(url) is None and dry_run:
-        from ..tracker.preview import render_offline
+        from sprintgen.tracker.preview import render_offline
 
         click.echo(render_offline(plan_desired(plan, options), sprint_specs(plan, options), options.project or None),
                    nl=False)
@@ -67,12 +67,12 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
 
 def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
-    from ..errors import InputError
-    from ..tracker.capacity import check_capacity
-    from ..tracker.connection import open_connection
-    from ..tracker.preview import render_preview, render_summary
-    from ..tracker.problems import PartialPushError
-    from ..tracker.session import apply_push, prepare_push
+    from sprintgen.errors import InputError
+    from sprintgen.tracker.capacity import check_capacity
+    from sprintgen.tracker.connection import open_connection
+    from sprintgen.tracker.preview import render_preview, render_summary
+    from sprintgen.tracker.problems import PartialPushError
+    from sprintgen.tracker.session import apply_push, prepare_push
 
     log = (lambda text: click.echo(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)

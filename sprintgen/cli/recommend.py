@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .options import emit, team_options, team_overrides
+from sprintgen.cli.options import emit, team_options, team_overrides
 
 
 def _option_name(qid: str) -> str:
@@ -17,7 +17,7 @@ def _option_name(qid: str) -> str:
 
 def _question_params() -> list[click.Option]:
     """One option per question of the shipped rules file (its type, choices and documented default)."""
-    from ..recommend_rules import load_rules
+    from sprintgen.decide.rules import load_rules
 
     params = []
     for question in load_rules().questions:
@@ -78,9 +78,9 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
       sprintgen recommend --answers answers.yaml --format json
       sprintgen recommend --answers answers.yaml --plan --team team.yaml -o roadmap.md
     """
-    from ..errors import InputError
-    from ..recommend import fit_parameters, load_answers, recommend as run_rules, resolve_answers
-    from ..recommend_rules import load_rules
+    from sprintgen.errors import InputError
+    from sprintgen.decide.recommend import fit_parameters, load_answers, recommend as run_rules, resolve_answers
+    from sprintgen.decide.rules import load_rules
 
     overrides = team_overrides(kwargs)
     team_file = kwargs.pop("team_file")
@@ -103,13 +103,13 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
     if interactive if interactive is not None else sys.stdin.isatty():
         answers, assumed = _ask(rules, answers, assumed)
     if save_answers:
-        from ..atomic import write_atomic
+        from sprintgen.inputs.atomic import write_atomic
 
         write_atomic(save_answers, _answers_yaml(answers), option="--save-answers")
     rec = fit_parameters(run_rules(rules, answers, assumed))
     plan = None
     if then_plan:
-        from ..planner import PlanRequest, build_plan
+        from sprintgen.pipeline import PlanRequest, build_plan
 
         plan = build_plan(PlanRequest(profile=rec.profile, params=tuple(rec.param_args()), team_file=team_file,
                                       team_overrides=overrides))
@@ -118,7 +118,7 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
 
 def _ask(rules, answers: dict[str, Any], assumed: list[str]) -> tuple[dict[str, Any], list[str]]:
     """Prompt (on stderr, so stdout stays clean) for every question still at its default."""
-    from ..recommend import coerce_answer, display
+    from sprintgen.decide.recommend import coerce_answer, display
 
     answers = dict(answers)
     for question in rules.questions:
@@ -150,7 +150,7 @@ def _answers_yaml(answers: dict[str, Any]) -> str:
 
 
 def _render(rec, plan, fmt: str, rules) -> str:
-    from ..recommend import display, next_command
+    from sprintgen.decide.recommend import display, next_command
 
     if fmt == "json":
         data: dict[str, Any] = rec.to_dict()
@@ -178,7 +178,7 @@ def _render(rec, plan, fmt: str, rules) -> str:
     lines += ["", "## Next", "", f"    {next_command(rec)}", ""]
     text = "\n".join(lines)
     if plan is not None:
-        from ..exporters import get_exporter
+        from sprintgen.exporters import get_exporter
 
         text += "\n---\n\n" + get_exporter("markdown").render(plan)
     return text

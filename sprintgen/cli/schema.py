@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .options import emit
+from sprintgen.cli.options import emit
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("profile", "team", "plan")
@@ -40,7 +40,7 @@ _ESTIMATE_INPUT = {
 
 def schema_for(kind: str) -> dict[str, Any]:
     """The JSON Schema of 'profile', 'team' (the YAML users write) or 'plan' (the plan JSON sprintgen writes)."""
-    from ..model import Plan, Profile, Team
+    from sprintgen.model import Plan, Profile, Team
 
     if kind == "profile":
         schema = _widen_profile(Profile.model_json_schema(mode="validation"))

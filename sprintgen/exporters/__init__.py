@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Callable
 
-from ..errors import InputError
+from sprintgen.errors import InputError
 
 EXPORTER_GROUP = "sprintgen.exporters"
 
@@ -26,7 +26,7 @@ class Exporter:
 def available_exporters() -> dict[str, metadata.EntryPoint]:
     """Entry points of every installed exporter, by name (a built-in wins over a plugin of the same name; third-party
     exporters are left out when $SPRINTGEN_DISABLE_PLUGINS is set: see sprintgen.plugins)."""
-    from ..plugins import exporter_entry_points
+    from sprintgen.plugins.registry import exporter_entry_points
 
     return exporter_entry_points()[0]
 
@@ -37,7 +37,7 @@ def get_exporter(name: str) -> Exporter:
     if name not in entry_points:
         known = ", ".join(sorted(entry_points)) or "none installed"
         raise InputError(f"unknown output format '{name}'", where="--format", hint=f"choose one of: {known}")
-    from ..plugins import PluginLoadError, load_exporter
+    from sprintgen.plugins.registry import PluginLoadError, load_exporter
 
     try:
         exporter: Any = load_exporter(entry_points[name])

@@ -19,8 +19,8 @@ import io
 import re
 from typing import Any
 
-from ..model import Plan, format_points
-from . import Exporter
+from sprintgen.model import Plan, format_points
+from sprintgen.exporters import Exporter
 
 BASE_COLUMNS = ["Issue Id", "Parent Id", "Issue Type", "Summary", "Description", "Story Points", "Epic Name",
                 "Epic Link"]

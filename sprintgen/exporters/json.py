@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..model import Plan
-from . import Exporter
+from sprintgen.model import Plan
+from sprintgen.exporters import Exporter
 
 
 def render(plan: Plan, **_: object) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Plan
-from . import Exporter
-from .templates import find_template, render_template
-from .text import FILTERS, context_for
+from sprintgen.model import Plan
+from sprintgen.exporters import Exporter
+from sprintgen.exporters.templates import find_template, render_template
+from sprintgen.exporters.text import FILTERS, context_for
 
 DEFAULT_TEMPLATE = "roadmap.md.j2"
 

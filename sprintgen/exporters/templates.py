@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import SprintgenError, TemplateError
-from ..sources import builtin_templates_dir, config_dir
+from sprintgen.errors import SprintgenError, TemplateError
+from sprintgen.profiles.discovery import builtin_templates_dir, config_dir
 
 
 @dataclass(frozen=True)

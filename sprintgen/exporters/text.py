@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import Estimate, Plan, format_points
+from sprintgen.model import Estimate, Plan, format_points
 
 # CommonMark lets a backslash escape any ASCII punctuation. Escaped everywhere: what can open markup mid-line
 # (emphasis, code, links, HTML tags and entities, table cells, strikethrough, GitHub math `$`) or a GitHub
@@ -115,14 +115,14 @@ def percent(value: Any) -> str:
 
 def mermaid_label(text: Any) -> str:
     """Text safe inside a quoted Mermaid label (see exporters/mermaid.py)."""
-    from .mermaid import label
+    from sprintgen.diagrams.mermaid import label
 
     return label(text)
 
 
 def mermaid_id(key: Any) -> str:
     """A Mermaid node id for a key (see exporters/mermaid.py)."""
-    from .mermaid import node_id
+    from sprintgen.diagrams.mermaid import node_id
 
     return node_id(key)
 
@@ -150,7 +150,7 @@ def register_filters(env: Any) -> None:
 
 def context_for(plan: Plan, story_graph_limit: int = 40) -> dict[str, Any]:
     """The variables a template receives (documented in README.md, "Templates")."""
-    from . import mermaid
+    from sprintgen.diagrams import mermaid
 
     stories = {s.key: s for s in plan.stories}
     capacity = sum(s.capacity for s in plan.sprints)

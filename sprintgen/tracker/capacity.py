@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import format_points
-from .changeset import ChangeSet, SprintSpec
-from .connection import JiraConnection
-from .desired import DesiredIssue
-from .fields import FieldPlan
-from .inventory import search_issues
-from .problems import OvercommitError
-from .sprints import RemoteSprint, sprint_refs
+from sprintgen.model import format_points
+from sprintgen.tracker.changeset import ChangeSet, SprintSpec
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.desired import DesiredIssue
+from sprintgen.tracker.fields import FieldPlan
+from sprintgen.tracker.inventory import search_issues
+from sprintgen.tracker.problems import OvercommitError
+from sprintgen.tracker.sprints import RemoteSprint, sprint_refs
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .desired import TRACKED_FIELDS, DesiredIssue
-from .inventory import RemoteIssue
-from .sprints import RemoteSprint
+from sprintgen.tracker.desired import TRACKED_FIELDS, DesiredIssue
+from sprintgen.tracker.inventory import RemoteIssue
+from sprintgen.tracker.sprints import RemoteSprint
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..errors import RemoteError
-from .credentials import Credentials
+from sprintgen.errors import RemoteError
+from sprintgen.tracker.credentials import Credentials
 
 #: Statuses that mean "try again later" and are safe to retry for any method: the request was not applied.
 RETRYABLE_STATUSES = (429, 503)

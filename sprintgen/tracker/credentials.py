@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
-from ..errors import InputError
+from sprintgen.errors import InputError
 
 SETUP_HINT = ("set JIRA_URL plus JIRA_EMAIL and JIRA_API_TOKEN (Jira Cloud) or JIRA_PAT (Data Center / Server); "
               "see README.md, 'Pushing to Jira'")

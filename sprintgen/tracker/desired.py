@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..model import Plan, format_points
-from .markup import Description, Section
+from sprintgen.model import Plan, format_points
+from sprintgen.tracker.markup import Description, Section
 
 PROPERTY_KEY = "sprintgen"
 SUMMARY_LIMIT = 255  # Jira refuses longer summaries

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from .connection import JiraConnection
-from .problems import JiraSetupError
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.problems import JiraSetupError
 
 POINTS_TYPE = "com.pyxis.greenhopper.jira:jsw-story-points"  # "Story point estimate"
 NUMBER_TYPE = "com.atlassian.jira.plugin.system.customfieldtypes:float"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from .connection import JiraConnection
-from .desired import PROPERTY_KEY
-from .fields import FieldPlan
-from .sprints import sprint_refs
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.desired import PROPERTY_KEY
+from sprintgen.tracker.fields import FieldPlan
+from sprintgen.tracker.sprints import sprint_refs
 
 PAGE_SIZE = 100
 
@@ -100,7 +100,7 @@ def blocks_link_type(connection: JiraConnection) -> str:
     for link_type in types:
         if str(link_type.get("outward", "")).lower() == "blocks" or str(link_type.get("name")).lower() == "blocks":
             return str(link_type["name"])
-    from .problems import JiraSetupError
+    from sprintgen.tracker.problems import JiraSetupError
 
     raise JiraSetupError("this Jira site has no 'Blocks' issue link type",
                          hint="an administrator can add it under Issues > Issue linking")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import format_points
-from .changeset import SprintSpec
-from .desired import DesiredIssue
-from .session import PreparedPush
-from .writer import PushResult
+from sprintgen.model import format_points
+from sprintgen.tracker.changeset import SprintSpec
+from sprintgen.tracker.desired import DesiredIssue
+from sprintgen.tracker.session import PreparedPush
+from sprintgen.tracker.writer import PushResult
 
 _KIND = {"epic": "epic", "story": "story", "subtask": "sub-task"}
 _PLURAL = {"epic": "Epics", "story": "Stories", "subtask": "Sub-tasks"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import RemoteError, StrictFindingsError
+from sprintgen.errors import RemoteError, StrictFindingsError
 
 
 class JiraSetupError(RemoteError):

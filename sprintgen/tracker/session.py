@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Plan
-from .capacity import SprintLoad, sprint_loads
-from .changeset import ChangeSet, SprintSpec, compute_changes
-from .connection import JiraConnection
-from .desired import DesiredIssue, desired_issues, plan_label
-from .fields import FieldPlan, load_fields, load_issue_types, resolve_fields
-from .inventory import blocks_link_type, managed_issues
-from .problems import JiraSetupError
-from .sprints import Board, RemoteSprint, board_sprints, find_board
-from .writer import Progress, PushResult, Writer
+from sprintgen.model import Plan
+from sprintgen.tracker.capacity import SprintLoad, sprint_loads
+from sprintgen.tracker.changeset import ChangeSet, SprintSpec, compute_changes
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.desired import DesiredIssue, desired_issues, plan_label
+from sprintgen.tracker.fields import FieldPlan, load_fields, load_issue_types, resolve_fields
+from sprintgen.tracker.inventory import blocks_link_type, managed_issues
+from sprintgen.tracker.problems import JiraSetupError
+from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprints, find_board
+from sprintgen.tracker.writer import Progress, PushResult, Writer
 
 
 @dataclass

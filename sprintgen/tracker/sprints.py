@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .connection import JiraConnection
-from .problems import JiraSetupError
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.problems import JiraSetupError
 
 #: Data Center's REST v2 renders the sprint field as strings like "com.atlassian.greenhopper...Sprint@1a[id=3,...]".
 _SPRINT_TEXT = re.compile(r"\bid=(\d+)")

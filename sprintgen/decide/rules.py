@@ -1,0 +1,230 @@
+"""The rules file behind `sprintgen recommend`: its format (pydantic models), loading and checking.
+
+Every expression is checked before anything is evaluated: a name that is neither a question nor a fact defined
+above, a placeholder that is not a question, or a default that is not a valid answer is an error naming the place.
+"""
+
+from __future__ import annotations
+
+import string
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import Field, model_validator
+
+from sprintgen.profiles import conditions
+from sprintgen.errors import InputError
+from sprintgen.model import Strict
+from sprintgen.profiles.parameters import parse_bool
+from sprintgen.inputs.validation import validate_document
+from sprintgen.inputs.yamlio import load_yaml
+
+
+class Choice(Strict):
+    """One allowed answer to a choice question."""
+
+    value: str
+    help: str = ""
+
+
+class Question(Strict):
+    """A diagnostic question and how its answer is typed."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    ask: str
+    source: str = ""
+    type: Literal["choice", "bool", "int", "list"]
+    choices: list[Choice] = Field(default_factory=list)
+    default: Any = None
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> "Question":
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a question of type 'choice' needs 'choices'")
+        return self
+
+    @property
+    def values(self) -> list[str]:
+        """The allowed values of a choice question."""
+        return [c.value for c in self.choices]
+
+
+class Fact(Strict):
+    """A named condition derived from the answers, with its meaning in plain language."""
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: str
+    if_true: str = Field(alias="true")
+    if_false: str = Field(alias="false")
+
+
+class Decision(Strict):
+    """A possible outcome; the first whose `when` holds is the recommendation."""
+
+    id: str
+    profile: str
+    when: str
+    summary: str
+    reason: str
+    explain: list[str] = Field(default_factory=list)  # facts whose (false) statements complete the reason
+
+
+class ReasonRule(Strict):
+    """A reason shown when its condition holds."""
+
+    when: str
+    text: str
+
+
+class AlternativeRule(Strict):
+    """When another profile would win."""
+
+    profile: str
+    when: str
+    text: str
+    needs: list[str] = Field(default_factory=list)
+
+
+class ParameterRule(Strict):
+    """One way to derive a profile parameter from the answers."""
+
+    when: str = "true"
+    value: Union[str, int, float, bool, list, None] = None
+    expr: Optional[str] = None
+
+
+class Rules(Strict):
+    """The whole rules file."""
+
+    version: int = 1
+    questions: list[Question]
+    facts: list[Fact] = Field(default_factory=list)
+    decisions: list[Decision]
+    reasons: list[ReasonRule] = Field(default_factory=list)
+    alternatives: list[AlternativeRule] = Field(default_factory=list)
+    parameters: dict[str, list[ParameterRule]] = Field(default_factory=dict)
+
+    def question(self, qid: str) -> Question:
+        """The question with this id."""
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+
+# --- loading and checking the rules ---------------------------------------------------------------------------------
+
+
+def default_rules_path() -> Path:
+    """The rules file shipped inside the package."""
+    return Path(str(resources.files("sprintgen.decide").joinpath("recommend.yaml")))
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Load and check a rules file (the shipped one by default): every name and placeholder must be known."""
+    file = str(path or default_rules_path())
+    raw = load_yaml(file, "rules file")
+    rules = validate_document(Rules, raw, file, InputError, "rules file")
+    _check_rules(rules, raw, file)
+    return rules
+
+
+def _check_rules(rules: Rules, raw: Any, file: str) -> None:
+    known = {q.id for q in rules.questions}
+    # A trial evaluation on the default answers catches what a name check cannot: constructs outside the safe
+    # language (attributes, calls) and type errors, before any user answer is evaluated.
+    sample: dict[str, Any] = {q.id: coerce_answer(q, q.default, file, f"questions.{q.id}.default")
+                              for q in rules.questions}
+    sample["profile"] = rules.decisions[0].profile if rules.decisions else ""
+
+    def check(expression: str, names: set[str], where: str) -> Any:
+        try:
+            used = conditions.names_used(expression)
+        except conditions.ExpressionError as exc:
+            raise InputError(str(exc), file=file, where=where) from None
+        unknown = sorted(used - names)
+        if unknown:
+            raise InputError(f"unknown name '{unknown[0]}' in '{expression}'", file=file, where=where,
+                             hint="use a question id or a fact defined above")
+        try:
+            return conditions.evaluate(expression, sample)
+        except conditions.ExpressionError as exc:
+            raise InputError(str(exc), file=file, where=where) from None
+
+    def check_text(text: str, names: set[str], where: str) -> None:
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name is not None and name not in names:
+                raise InputError(f"unknown placeholder '{{{name}}}'", file=file, where=where,
+                                 hint="use {question_id}")
+
+    questions = set(known)
+    for i, fact in enumerate(rules.facts):
+        sample[fact.id] = bool(check(fact.when, known, f"facts[{i}].when"))
+        check_text(fact.if_true, questions, f"facts[{i}].true")
+        check_text(fact.if_false, questions, f"facts[{i}].false")
+        known.add(fact.id)
+    facts = {f.id for f in rules.facts}
+    with_profile = known | {"profile"}
+    for i, decision in enumerate(rules.decisions):
+        check(decision.when, known, f"decisions[{i}].when")
+        check_text(decision.reason, questions, f"decisions[{i}].reason")
+        for name in decision.explain:
+            if name not in facts:
+                raise InputError(f"unknown fact '{name}'", file=file, where=f"decisions[{i}].explain")
+    if not rules.decisions or rules.decisions[-1].when.strip().lower() != "true":
+        raise InputError("the last decision must have `when: \"true\"`", file=file, where="decisions",
+                         hint="so that every set of answers gets a recommendation")
+    for i, rule in enumerate(rules.reasons):
+        check(rule.when, with_profile, f"reasons[{i}].when")
+        check_text(rule.text, questions, f"reasons[{i}].text")
+    for i, alt in enumerate(rules.alternatives):
+        check(alt.when, with_profile, f"alternatives[{i}].when")
+        check_text(alt.text, questions, f"alternatives[{i}].text")
+        for name in alt.needs:
+            if name not in facts:
+                raise InputError(f"unknown fact '{name}'", file=file, where=f"alternatives[{i}].needs")
+    for name, options in rules.parameters.items():
+        for i, option in enumerate(options):
+            check(option.when, known, f"parameters.{name}[{i}].when")
+            if option.expr:
+                check(option.expr, known, f"parameters.{name}[{i}].expr")
+
+
+# --- answers --------------------------------------------------------------------------------------------------------
+
+
+
+def coerce_answer(question: Question, value: Any, file: str | None = None, where: str | None = None,
+                  line: int | None = None) -> Any:
+    """An answer converted to its question's type; a wrong value names the allowed ones."""
+
+    def fail(problem: str, hint: str) -> InputError:
+        return InputError(f"answer '{question.id}': {problem}", file=file, line=line, where=where, hint=hint)
+
+    if question.type == "choice":
+        if isinstance(value, bool):  # YAML reads a bare yes/no as a boolean
+            value = "yes" if value else "no"
+        text = str(value).strip().lower() if value is not None else ""
+        if text not in question.values:
+            raise fail(f"'{value}' is not a valid answer", "choose one of: " + ", ".join(question.values))
+        return text
+    if question.type == "bool":
+        flag = parse_bool(value)
+        if flag is None:
+            raise fail(f"'{value}' is not yes or no", "answer yes or no")
+        return flag
+    if question.type == "int":
+        if isinstance(value, bool):
+            raise fail(f"'{value}' is not a whole number", "give a whole number >= 0")
+        try:
+            number = int(str(value).strip().replace(",", "").replace("_", ""))
+        except ValueError:
+            raise fail(f"'{value}' is not a whole number", "give a whole number >= 0") from None
+        if number < 0:
+            raise fail(f"{number} is negative", "give a whole number >= 0")
+        return number
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [str(v).strip() for v in items if str(v).strip()]

@@ -1,0 +1,1 @@
+"""Diagrams of a plan: Mermaid (Gantt, dependency graphs) and Graphviz dot."""

@@ -1,0 +1,287 @@
+"""Diagrams of a plan or backlog: Mermaid flowcharts (epic and story dependencies), a Mermaid Gantt chart of the
+sprints, and the same dependency graphs in Graphviz DOT.
+
+Every function takes plain model objects (anything with the attributes of PlannedEpic / PlannedStory, so a resolved
+Backlog works too) and returns the diagram source without the Markdown fence. User text only ever reaches a diagram
+through `label` (Mermaid) or `dot_string` (DOT), and node ids are derived from keys by `node_id`, never copied, so no
+title can end a block, start a comment or add an edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable, Sequence
+
+from sprintgen.model import Estimate, format_points
+
+#: Characters Mermaid would read as syntax inside a label, written as Mermaid entity codes (`#name;` / `#NN;`).
+_LABEL_ENTITIES = {
+    "&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", ";": "#59;", "`": "#96;", "|": "#124;",
+    "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "(": "#40;", ")": "#41;", "%": "#37;", ":": "#58;",
+    "\\": "#92;", "*": "#42;", "_": "#95;", "~": "#126;", "$": "#36;", "=": "#61;", "@": "#64;", "'": "#39;",
+}
+# Gantt task names: a ':' starts the task data and '#'/';' end the line there, so only plain characters are kept.
+_GANTT_UNSAFE = re.compile(r"[^\w .,/+&'()\-]", re.UNICODE)
+# Words the Gantt lexer reads as a statement when a line starts with them.
+_GANTT_KEYWORDS = {
+    "gantt", "title", "section", "dateformat", "axisformat", "tickinterval", "includes", "excludes",
+    "todaymarker", "inclusiveenddates", "topaxis", "weekday", "weekend", "click", "acctitle", "accdescr",
+    "displaymode", "call", "href",
+}
+CRITICAL_STYLE = "stroke:#d9480f,stroke-width:3px"
+UNPLANNED_STYLE = "stroke-dasharray:5 5"
+
+
+def label(text: Any, limit: int = 80) -> str:
+    """Text safe inside a double-quoted Mermaid label: one line, shortened, syntax characters as entity codes."""
+    value = _shorten(" ".join(str(text).split()), limit)
+    return "".join(_LABEL_ENTITIES.get(char, char) for char in value)
+
+
+def node_id(key: Any, prefix: str = "n") -> str:
+    """A Mermaid / DOT node id for a key: letters, digits and '_' only, behind a prefix (so never a keyword)."""
+    return f"{prefix}_" + re.sub(r"[^A-Za-z0-9_]", "_", str(key))
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+class _Ids:
+    """Unique node ids: keys that differ only in punctuation ('a-b', 'a_b') get a numeric suffix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.ids: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def __call__(self, key: str) -> str:
+        if key not in self.ids:
+            candidate = base = node_id(key, self.prefix)
+            counter = 2
+            while candidate in self.used:
+                candidate = f"{base}_{counter}"
+                counter += 1
+            self.used.add(candidate)
+            self.ids[key] = candidate
+        return self.ids[key]
+
+
+def epic_edges(epics: Sequence[Any], stories: Sequence[Any]) -> list[tuple[str, str, int]]:
+    """(blocking epic, dependent epic, number of story links) for every pair of epics linked by a dependency."""
+    epic_of = {s.key: s.epic for s in stories}
+    order = {e.key: i for i, e in enumerate(epics)}
+    counts: dict[tuple[str, str], int] = {}
+    for story in stories:
+        for dep in story.depends_on:
+            source = epic_of.get(dep)
+            if source is None or source == story.epic or source not in order or story.epic not in order:
+                continue
+            counts[(source, story.epic)] = counts.get((source, story.epic), 0) + 1
+    return sorted(((a, b, n) for (a, b), n in counts.items()), key=lambda e: (order[e[0]], order[e[1]]))
+
+
+def _stories(count: int) -> str:
+    return "1 story" if count == 1 else f"{count} stories"
+
+
+def _estimate_text(estimate: Any) -> str:
+    if estimate.low == estimate.high:
+        return f"{format_points(estimate.likely)} pts"
+    return f"{format_points(estimate.low)}-{format_points(estimate.high)} pts"
+
+
+def _sprint_span(epic: Any) -> str:
+    first, last = getattr(epic, "first_sprint", None), getattr(epic, "last_sprint", None)
+    if first is None:
+        return ""
+    return f"sprint {first}" if first == last else f"sprints {first}-{last}"
+
+
+def epic_depth(epics: Sequence[Any], edges: Sequence[tuple[str, str, int]]) -> int:
+    """The number of epics on the longest chain of epic dependencies (1 when none depend on another)."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(e.key for e in epics)
+    graph.add_edges_from((source, target) for source, target, _ in edges)
+    if not graph:
+        return 0
+    # stories form a DAG, yet two epics can depend on each other's stories: collapse such loops first
+    return nx.dag_longest_path_length(nx.condensation(graph)) + 1
+
+
+def epic_flowchart(epics: Sequence[Any], stories: Sequence[Any], direction: str | None = None) -> str:
+    """A flowchart with one node per epic and an edge where a story of one epic depends on a story of another.
+
+    Left to right while the longest chain is short; top down for long chains, which would be too wide to read.
+    """
+    ids = _Ids("e")
+    edges = epic_edges(epics, stories)
+    direction = direction or ("LR" if epic_depth(epics, edges) <= 4 else "TD")
+    lines = [f"flowchart {direction}"]
+    estimates = {s.key: s.estimate for s in stories}
+    for epic in epics:
+        details = [_stories(len(epic.stories))]
+        parts = [estimates[k] for k in epic.stories if k in estimates]
+        if parts:
+            total = Estimate(low=sum(e.low for e in parts), likely=sum(e.likely for e in parts),
+                             high=sum(e.high for e in parts))
+            details.append(_estimate_text(total))
+        span = _sprint_span(epic)
+        if span:
+            details.append(span)
+        text = f"{label(epic.title)}<br/>{label(', '.join(details))}"
+        lines.append(f'    {ids(epic.key)}["{text}"]')
+    for source, target in _implied_removed([(a, b) for a, b, _ in edges]):
+        lines.append(f"    {ids(source)} --> {ids(target)}")
+    return "\n".join(lines) + "\n"
+
+
+def _implied_removed(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Edges without those a longer chain already implies.
+
+    Epics can depend on each other both ways (a story of each waits for one of the other); such loops are kept
+    whole, and the reduction applies between them (transitive reduction of the condensation).
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph(edges)
+    if not edges:
+        return []
+    condensed = nx.condensation(graph)
+    group = condensed.graph["mapping"]
+    kept_between = set(nx.transitive_reduction(condensed).edges)
+    return [(a, b) for a, b in edges if group[a] == group[b] or (group[a], group[b]) in kept_between]
+
+
+def story_flowchart(epics: Sequence[Any], stories: Sequence[Any], critical_path: Iterable[str] = (),
+                    direction: str = "LR", planned: bool = True) -> str:
+    """A flowchart of every story grouped by epic (subgraphs), with dependency edges; the critical path is bold.
+
+    With `planned` (stories of a Plan), each node shows its sprint and stories that did not fit are dashed.
+    """
+    epic_ids, story_ids = _Ids("e"), _Ids("s")
+    by_key = {s.key: s for s in stories}
+    critical = [k for k in critical_path if k in by_key]
+    lines = [f"flowchart {direction}"]
+    for epic in epics:
+        lines.append(f'    subgraph {epic_ids(epic.key)}["{label(epic.title)}"]')
+        for key in epic.stories:
+            story = by_key.get(key)
+            if story is None:
+                continue
+            details = _estimate_text(story.estimate)
+            sprint = getattr(story, "sprint", None) if planned else None
+            if sprint is not None:
+                details += f", sprint {sprint}"
+            lines.append(f'        {story_ids(key)}["{label(story.title, 60)}<br/>{label(details)}"]')
+        lines.append("    end")
+    for dep, key in reduced_edges(stories):
+        lines.append(f"    {story_ids(dep)} --> {story_ids(key)}")
+    if critical:
+        lines.append(f"    classDef critical {CRITICAL_STYLE}")
+        lines.append(f"    class {','.join(story_ids(k) for k in critical)} critical")
+    unplanned = [s.key for s in stories if planned and getattr(s, "sprint", None) is None]
+    if unplanned:
+        lines.append(f"    classDef unplanned {UNPLANNED_STYLE}")
+        lines.append(f"    class {','.join(story_ids(k) for k in unplanned)} unplanned")
+    return "\n".join(lines) + "\n"
+
+
+def reduced_edges(stories: Sequence[Any]) -> list[tuple[str, str]]:
+    """Dependency edges (blocker, dependent) without those implied by a longer chain (transitive reduction).
+
+    `a -> b -> c` already says c waits for a; drawing `a -> c` as well only adds crossings.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    keys = [s.key for s in stories]
+    graph.add_nodes_from(keys)
+    graph.add_edges_from((dep, s.key) for s in stories for dep in s.depends_on if dep in graph)
+    if not nx.is_directed_acyclic_graph(graph):
+        return list(graph.edges)
+    kept = set(nx.transitive_reduction(graph).edges)
+    return [(dep, s.key) for s in stories for dep in s.depends_on if (dep, s.key) in kept]
+
+
+def gantt_text(text: Any, limit: int = 60) -> str:
+    """Text safe as a Gantt task or section name: plain characters only, never a Gantt keyword at the start."""
+    value = " ".join(_GANTT_UNSAFE.sub(" ", str(text)).split())
+    value = _shorten(value, limit) or "untitled"
+    first = value.split(" ", 1)[0].lower()
+    if first in _GANTT_KEYWORDS or re.match(r"\d{4}-\d{2}-\d{2}", value):
+        value = "- " + value
+    return value
+
+
+def _days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days + 1
+
+
+def gantt(plan: Any) -> str:
+    """A Gantt chart: one bar per sprint (over-capacity sprints marked critical) and one per planned epic."""
+    lines = [
+        "gantt",
+        f"    title {gantt_text('Sprints of ' + str(plan.profile.get('name') or plan.profile.get('id')), 80)}",
+        "    dateFormat YYYY-MM-DD",
+        "    axisFormat %d %b",
+        "    section Sprints",
+    ]
+    for sprint in plan.sprints:
+        tags = "crit, " if sprint.load > sprint.capacity + 1e-9 else ""
+        load, capacity = format_points(round(sprint.load, 1)), format_points(round(sprint.capacity, 1))
+        text = f"Sprint {sprint.number} ({load} of {capacity} pts)"
+        lines.append(f"    {text} :{tags}sp{sprint.number}, {sprint.start.isoformat()}, "
+                     f"{_days(sprint.start, sprint.end)}d")
+    sprint_by_number = {s.number: s for s in plan.sprints}
+    planned = [e for e in plan.epics if e.first_sprint in sprint_by_number and e.last_sprint in sprint_by_number]
+    if planned:
+        lines.append("    section Epics")
+        for index, epic in enumerate(planned, start=1):
+            start = sprint_by_number[epic.first_sprint].start
+            end = sprint_by_number[epic.last_sprint].end
+            lines.append(f"    {gantt_text(epic.title)} :ep{index}, {start.isoformat()}, {_days(start, end)}d")
+    return "\n".join(lines) + "\n"
+
+
+def dot_string(text: Any) -> str:
+    """A DOT double-quoted string: backslashes and quotes escaped, newlines as DOT line breaks."""
+    value = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{value}"'
+
+
+def dot_graph(epics: Sequence[Any], stories: Sequence[Any], level: str = "story",
+              critical_path: Iterable[str] = ()) -> str:
+    """The dependency graph in Graphviz DOT: epics only (level='epic') or stories clustered by epic."""
+    lines = ["digraph sprintgen {", "    rankdir=LR;", '    node [shape=box, style=rounded, fontname="Helvetica"];']
+    if level == "epic":
+        for epic in epics:
+            text = f"{_shorten(' '.join(str(epic.title).split()), 80)}\n{_stories(len(epic.stories))}"
+            lines.append(f"    {dot_string(epic.key)} [label={dot_string(text)}];")
+        for source, target, count in epic_edges(epics, stories):
+            extra = f" [label={dot_string(f'{count} links')}]" if count > 1 else ""
+            lines.append(f"    {dot_string(source)} -> {dot_string(target)}{extra};")
+    else:
+        by_key = {s.key: s for s in stories}
+        critical = set(critical_path)
+        for index, epic in enumerate(epics):
+            lines.append(f"    subgraph cluster_{index} {{")
+            lines.append(f"        label={dot_string(' '.join(str(epic.title).split()))};")
+            for key in epic.stories:
+                story = by_key.get(key)
+                if story is None:
+                    continue
+                text = f"{_shorten(' '.join(str(story.title).split()), 60)}\n{_estimate_text(story.estimate)}"
+                style = ", color=red, penwidth=2" if key in critical else ""
+                lines.append(f"        {dot_string(key)} [label={dot_string(text)}{style}];")
+            lines.append("    }")
+        for story in stories:
+            for dep in story.depends_on:
+                if dep in by_key:
+                    lines.append(f"    {dot_string(dep)} -> {dot_string(story.key)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,45 @@
+"""The one entry point from inputs to a Plan: profile + parameters + team + options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from sprintgen.profiles.resolve import build_backlog
+from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.errors import InputError
+from sprintgen.model import MAX_SPRINTS, Backlog, Plan, Team
+from sprintgen.profiles.parameters import parse_assignments
+from sprintgen.scheduling.schedule import PlanOptions, make_plan
+from sprintgen.capacity import find_team_file, load_team
+
+
+@dataclass
+class PlanRequest:
+    """Everything a user can say about a plan, as given on the command line."""
+
+    profile: str = "rag"
+    params: tuple[str, ...] = ()
+    team_file: Optional[str] = None
+    team_overrides: dict[str, Any] = field(default_factory=dict)
+    sprints: Optional[int] = None
+    forecast: Optional[ForecastSettings] = field(default_factory=ForecastSettings)  # None: no forecast
+
+
+def load_inputs(request: PlanRequest) -> tuple[Backlog, Team]:
+    """The resolved backlog and the team for a request."""
+    backlog = build_backlog(request.profile, parse_assignments(request.params))
+    team = load_team(find_team_file(request.team_file), request.team_overrides)
+    return backlog, team
+
+
+def build_plan(request: PlanRequest) -> Plan:
+    """Load, resolve, schedule and check: the plan for a request, with its forecast unless it is turned off."""
+    if request.sprints is not None and request.sprints > MAX_SPRINTS:  # the planner's work grows with it
+        raise InputError(f"{request.sprints} sprints is more than {MAX_SPRINTS}", where="--sprints",
+                         hint=f"plan into at most {MAX_SPRINTS} sprints")
+    backlog, team = load_inputs(request)
+    plan = make_plan(backlog, team, PlanOptions(sprints=request.sprints))
+    if request.forecast is not None:
+        plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
+    return plan

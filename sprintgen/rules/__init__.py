@@ -1,1 +1,0 @@
-"""Data files that drive sprintgen's decisions (the `recommend` rules), shipped inside the wheel."""

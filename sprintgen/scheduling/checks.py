@@ -1,0 +1,210 @@
+"""Capacity checks on a plan: each finding has a code, a level and a message a team can act on.
+
+Codes (stable; documented in README.md, "Scheduling and capacity checks"):
+  not-planned          error    stories that did not fit in the sprints allowed (--sprints, or a pin past them)
+  story-too-large      warning  a story larger than every sprint's capacity (split it)
+  sprint-over-capacity warning  a sprint loaded above its capacity (pins, --sprints, a sprint the team file lowers)
+  pinned-late          warning  a story pinned to a sprint before (sequential: or in) the sprint of a dependency
+  skill-missing        warning  a skill stories need that no member has, with the stories and points
+  skill-overload       warning  a sprint whose points on one skill exceed what the members holding it can carry
+                                (a story needing several skills puts an equal share of its points on each)
+  critical-path        info     the chain of dependent stories that sets the earliest finish
+  dependency-bound     info     the plan's length is set by dependencies rather than capacity
+  above-lower-bound    info     the plan uses more sprints than the lower bound it was measured against
+"""
+
+from __future__ import annotations
+
+from sprintgen.graph import DependencyGraph
+from sprintgen.model import Finding, Plan, PlannedStory, Team, format_points
+from sprintgen.capacity import Capacities, member_capacity
+
+EPS = 1e-9
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def run_checks(plan: Plan, team: Team, dag: DependencyGraph, capacities: Capacities) -> list[Finding]:
+    """Every finding for a plan, errors first, in a stable order."""
+    findings: list[Finding] = []
+    findings += _not_planned(plan)
+    too_large = _too_large(plan, capacities)
+    findings += too_large
+    findings += _over_capacity(plan, {f.stories[0] for f in too_large})
+    findings += _dependency_order(plan, team)
+    findings += _skills_missing(plan, team)
+    findings += _skill_overload(plan, team)
+    findings += _critical_path(plan)
+    findings += _above_bound(plan)
+    return sorted(findings, key=lambda f: LEVEL_ORDER[f.level])
+
+
+def _points(value: float) -> str:
+    return format_points(round(value, 4))
+
+
+def _too_large(plan: Plan, capacities: Capacities) -> list[Finding]:
+    out = []
+    largest = max([s.capacity for s in plan.sprints] + [capacities.regular()])
+    for story in plan.stories:
+        if story.estimate.likely > largest + EPS:
+            out.append(Finding(
+                level="warning", code="story-too-large", stories=[story.key], sprint=story.sprint,
+                message=(f"{story.key} ({_points(story.estimate.likely)} points) is larger than any sprint's "
+                         f"capacity ({_points(largest)}); it is planned alone in a sprint: split it into stories "
+                         "that fit in one sprint"),
+            ))
+    return out
+
+
+def _over_capacity(plan: Plan, too_large: set[str]) -> list[Finding]:
+    """Sprints above capacity, except one holding a single too-large story alone (reported as story-too-large)."""
+    return [
+        Finding(level="warning", code="sprint-over-capacity", sprint=s.number, stories=list(s.stories),
+                message=(f"{s.name} is loaded with {_points(s.load)} points, over its capacity of "
+                         f"{_points(s.capacity)} (+{_points(s.load - s.capacity)})"))
+        for s in plan.sprints
+        if s.load > s.capacity + EPS and not (len(s.stories) == 1 and s.stories[0] in too_large)
+    ]
+
+
+def _not_planned(plan: Plan) -> list[Finding]:
+    missing = [s for s in plan.stories if s.sprint is None]
+    if not missing:
+        return []
+    points = sum(s.estimate.likely for s in missing)
+    return [Finding(
+        level="error", code="not-planned", stories=[s.key for s in missing],
+        message=(f"{len(missing)} stories ({_points(points)} points) do not fit in "
+                 f"{len(plan.sprints)} sprints: {', '.join(s.key for s in missing[:5])}"
+                 + (" ..." if len(missing) > 5 else "") + "; add sprints or cut scope"),
+    )]
+
+
+def _dependency_order(plan: Plan, team: Team) -> list[Finding]:
+    """Dependencies a pin forces out of order. The scheduler never plans an unpinned story before its blockers
+    (a blocker pinned late holds back what depends on it), so every such case is a pinned story."""
+    by_key = {s.key: s for s in plan.stories}
+    sequential = team.dependencies == "sequential"
+    out = []
+    for story in plan.stories:
+        if story.sprint is None:
+            continue
+        for dep in story.depends_on:
+            blocker = by_key.get(dep)
+            if blocker is None:
+                continue
+            if blocker.sprint is None:  # only a pin plans a story whose blocker did not fit (--sprints)
+                out.append(Finding(
+                    level="warning", code="pinned-late", sprint=story.sprint, stories=[story.key, dep],
+                    message=(f"{story.key} is pinned to sprint {story.sprint}, but {dep}, which it depends on, "
+                             "is not planned; add sprints or drop the pin"),
+                ))
+                continue
+            if blocker.sprint < story.sprint or (blocker.sprint == story.sprint and not sequential):
+                continue
+            relation = "the same sprint as" if blocker.sprint == story.sprint else "a sprint before"
+            out.append(Finding(
+                level="warning", code="pinned-late", sprint=story.sprint, stories=[story.key, dep],
+                message=(f"{story.key} is pinned to sprint {story.sprint}, {relation} {dep} (sprint "
+                         f"{blocker.sprint}), which it depends on; pin it later or drop the pin"),
+            ))
+    return out
+
+
+def _skills_missing(plan: Plan, team: Team) -> list[Finding]:
+    if not team.members:
+        return []
+    held = {skill for member in team.members for skill in member.skills}
+    needed: dict[str, list[PlannedStory]] = {}
+    for story in plan.stories:
+        for skill in story.skills:
+            if skill not in held:
+                needed.setdefault(skill, []).append(story)
+    out = []
+    for skill, stories in sorted(needed.items()):
+        points = sum(s.estimate.likely for s in stories)
+        out.append(Finding(
+            level="warning", code="skill-missing", stories=[s.key for s in stories],
+            message=(f"no team member has the skill '{skill}', needed by {len(stories)} stories "
+                     f"({_points(points)} points): {', '.join(s.key for s in stories[:5])}"
+                     + (" ..." if len(stories) > 5 else "") + "; add it to a member, hire or train"),
+        ))
+    return out
+
+
+def _skill_overload(plan: Plan, team: Team) -> list[Finding]:
+    """Per sprint and skill: the points needing it against what the members holding it can carry that sprint.
+
+    A story needing several skills puts an equal share of its points on each (the work is shared out); a skill
+    nobody has is reported once as skill-missing instead.
+    """
+    if not team.members:
+        return []
+    holders: dict[str, list] = {}
+    for member in team.members:
+        for skill in member.skills:
+            holders.setdefault(skill, []).append(member)
+    by_key = {s.key: s for s in plan.stories}
+    cache: dict[tuple[int, int], float] = {}
+
+    def carried(member, number: int) -> float:
+        key = (id(member), number)
+        if key not in cache:
+            cache[key] = member_capacity(team, member, number)
+        return cache[key]
+
+    out = []
+    for sprint in plan.sprints:
+        load: dict[str, float] = {}
+        needing: dict[str, list[str]] = {}
+        for key in sprint.stories:
+            story = by_key[key]
+            for skill in story.skills:
+                if skill in holders:
+                    load[skill] = load.get(skill, 0.0) + story.estimate.likely / len(story.skills)
+                    needing.setdefault(skill, []).append(key)
+        for skill in sorted(load):
+            carry = sum(carried(m, sprint.number) for m in holders[skill])
+            if load[skill] > carry + EPS:
+                names = ", ".join(m.name for m in holders[skill])
+                out.append(Finding(
+                    level="warning", code="skill-overload", sprint=sprint.number, stories=needing[skill],
+                    message=(f"{sprint.name} needs {_points(load[skill])} points of '{skill}' but its holders "
+                             f"({names}) can carry {_points(carry)}; move some of these stories to another sprint, "
+                             "pair up, or train another member"),
+                ))
+    return out
+
+
+def _critical_path(plan: Plan) -> list[Finding]:
+    if not plan.critical_path:
+        return []
+    out = [Finding(
+        level="info", code="critical-path", stories=list(plan.critical_path),
+        message=(f"critical path: {len(plan.critical_path)} stories, {_points(plan.critical_path_points)} "
+                 f"points: {' -> '.join(plan.critical_path)}"),
+    )]
+    chain = plan.lower_bounds.get("dependency_chain", 0)
+    others = max([v for k, v in plan.lower_bounds.items() if k != "dependency_chain"], default=0)
+    used = max([s.sprint for s in plan.stories if s.sprint is not None], default=0)
+    everything = all(s.sprint is not None for s in plan.stories)
+    if chain and chain > others and used == chain and everything:
+        out.append(Finding(
+            level="info", code="dependency-bound",
+            message=(f"the plan's length ({len(plan.sprints)} sprints) is set by dependencies: its chains of "
+                     f"dependent stories need {chain} sprints, while capacity alone would need {others}; more "
+                     "people will not finish it sooner, splitting chained stories or cutting dependencies will"),
+        ))
+    return out
+
+
+def _above_bound(plan: Plan) -> list[Finding]:
+    used = max([s.sprint for s in plan.stories if s.sprint is not None], default=0)
+    if used <= plan.lower_bound_sprints or not plan.lower_bounds:
+        return []
+    kind = max(plan.lower_bounds, key=lambda k: plan.lower_bounds[k])
+    return [Finding(
+        level="info", code="above-lower-bound",
+        message=(f"the plan uses {used} sprints; no plan can use fewer than {plan.lower_bound_sprints} "
+                 f"({kind.replace('_', ' ')} bound); no plan reaching it was found, and it may not exist"),
+    )]

@@ -1,0 +1,317 @@
+"""Station-oriented branch, bound and remember (after Sewell & Jacobson 2012) for small and medium backlogs.
+
+A node is the set of stories already planned when a sprint opens (a bit mask). Its children are the sprint's
+*full loads*: subsets of the available stories that fit the sprint and to which no other available story could be
+added (a non-full load is never better). Children are tried fullest first, so the first dive is the Hoffmann
+heuristic; the search is cyclic best-first (one queue per sprint count, least idle capacity first). Up to
+`EXACT_MAX_TASKS` stories every full load is enumerated first, so a search that ends proves its answer; after that
+(or beyond) beams of the fullest loads, narrow then wider, search within the budget. A node is cut when the
+sprints used plus a lower bound on the rest (capacity, large stories, the sprints each story's dependents need)
+cannot beat the best plan, and remembered so the same set is never expanded twice with as many sprints.
+Everything is counted in nodes: the result does not depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from typing import Optional
+
+from sprintgen.scheduling.bounds import WINDOW_MAX_TASKS, earliest_sprints_cached
+from sprintgen.scheduling.solver import EPS, Problem, successors
+
+#: Beams, narrowest first: per sprint, at most this many enumeration steps and this many full loads kept (the
+#: fullest). A narrow beam often finds the plan at once; when it is exhausted, the next, wider one searches again.
+BEAMS = ((300, 10), (1_000, 25), (3_000, 60))
+#: The exact search (a proof when it ends) is tried first up to this many stories: backlogs, not assembly lines.
+EXACT_MAX_TASKS = 80
+
+
+class StationSearch:
+    """Search for a plan with fewer sprints than `upper`; tasks are relabelled in a topological order that takes
+    the largest story first (rank breaks ties), so nothing depends on how the caller numbered them."""
+
+    def __init__(self, problem: Problem, budget: int, exact: bool = False) -> None:
+        self.problem = problem
+        self.order = _size_first_order(problem)
+        position = {task: i for i, task in enumerate(self.order)}
+        n = self.n = problem.n
+        self.sizes = [problem.sizes[t] for t in self.order]
+        self.preds = [[position[p] for p in problem.preds[t]] for t in self.order]
+        self.succ = [[] for _ in range(n)]
+        self.predmask = [0] * n
+        for i, preds in enumerate(self.preds):
+            for p in preds:
+                self.succ[p].append(i)
+                self.predmask[i] |= 1 << p
+        self.sequential = problem.sequential
+        self.full = (1 << n) - 1
+        self.budget = budget
+        self.nodes = 0
+        self.exact = exact  # enumerate every full load (no beam): a search that ends is a proof
+        self.enum_steps, self.max_loads = BEAMS[0]
+        self.truncated = False  # some loads were left out, or the budget ran out: no proof
+        self.complete = False  # the search ended with nothing left to try: its best is the optimum
+        self.steady = problem.capacity(problem.steady_from)
+        self.largest = max([problem.capacity(s) for s in range(1, problem.steady_from)] + [self.steady])
+        self._prepare_bounds()
+
+    # --- bounds -------------------------------------------------------------------------------------------------
+
+    def _prepare_bounds(self) -> None:
+        n, c = self.n, self.largest
+        below = [0] * n  # transitive successors, as masks
+        for i in reversed(range(n)):
+            mask = 0
+            for s in self.succ[i]:
+                mask |= below[s] | (1 << s)
+            below[i] = mask
+        chain = [1] * n
+        for i in reversed(range(n)):
+            chain[i] = 1 + max((chain[s] for s in self.succ[i]), default=0)
+        need = []
+        for i in range(n):
+            work = self.sizes[i] + sum(self.sizes[j] for j in _bits(below[i]))
+            stations = max(1, math.ceil(work / c - EPS)) if c > EPS else n
+            need.append(max(stations, chain[i]) if self.sequential else stations)
+        if n <= WINDOW_MAX_TASKS and c > EPS and max(self.sizes, default=0) <= c + EPS:
+            # the windowed bound of bounds.py, read backwards: sprints a story and all its dependents need
+            windowed = earliest_sprints_cached(self.problem, c, backward=True)
+            need = [max(need[i], windowed[self.order[i]]) for i in range(n)]
+        self.tail_need = need
+        self.by_need = sorted(range(n), key=lambda i: -need[i])
+        half = sum(1 << i for i in range(n) if self.sizes[i] > c / 2 + EPS)
+        exact_half = sum(1 << i for i in range(n) if abs(self.sizes[i] - c / 2) <= EPS)
+        self.lb2 = (half, exact_half)
+        t1 = sum(1 << i for i in range(n) if self.sizes[i] > 2 * c / 3 + EPS)
+        t23 = sum(1 << i for i in range(n) if abs(self.sizes[i] - 2 * c / 3) <= EPS)
+        t12 = sum(1 << i for i in range(n) if c / 3 + EPS < self.sizes[i] < 2 * c / 3 - EPS)
+        t13 = sum(1 << i for i in range(n) if abs(self.sizes[i] - c / 3) <= EPS)
+        self.lb3 = (t1, t23, t12, t13)
+
+    def _rest_capacity(self, k: int, remaining: float) -> int:
+        """Fewest further sprints after sprint k whose capacities hold `remaining` points."""
+        if remaining <= EPS:
+            return 0
+        count = 0
+        number = k
+        while number + 1 < self.problem.steady_from:
+            number += 1
+            count += 1
+            remaining -= self.problem.capacity(number)
+            if remaining <= EPS:
+                return count
+        return count + math.ceil(remaining / self.steady - EPS)
+
+    def bound(self, mask: int, k: int, remaining: float) -> int:
+        """A lower bound on the total sprints of any plan extending `mask` planned in k sprints."""
+        free = self.full & ~mask
+        best = self._rest_capacity(k, remaining)
+        half, exact_half = self.lb2
+        lb2 = (free & half).bit_count() + (free & exact_half).bit_count() / 2
+        t1, t23, t12, t13 = self.lb3
+        lb3 = ((free & t1).bit_count() + (free & t23).bit_count() * 2 / 3 + (free & t12).bit_count() / 2
+               + (free & t13).bit_count() / 3)
+        best = max(best, math.ceil(max(lb2, lb3) - 1e-6))
+        for i in self.by_need:
+            if free >> i & 1:
+                best = max(best, self.tail_need[i])
+                break
+        return k + best
+
+    # --- full loads ---------------------------------------------------------------------------------------------
+
+    def full_loads(self, mask: int, capacity: float) -> list[tuple[float, int]]:
+        """The fullest maximal loads of the next sprint: (load, mask after it), fullest first, then by rank."""
+        # in topological order: every subset is then generated once, each story after the ones it depends on
+        available = [i for i in range(self.n) if not mask >> i & 1 and self.predmask[i] & ~mask == 0]
+        if not available:
+            return []
+        found: list[tuple[float, int]] = []
+        steps = 0
+        sizes, succ, predmask, sequential = self.sizes, self.succ, self.predmask, self.sequential
+
+        limit = self.budget - self.nodes if self.exact else self.enum_steps
+
+        def extend(cands: list[int], start: int, current: int, load: float) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > limit:
+                self.truncated = True
+                return
+            room = capacity - load + EPS
+            grew = False
+            for idx in range(start, len(cands)):
+                task = cands[idx]
+                if sizes[task] > room:
+                    continue
+                grew = True
+                chosen = current | (1 << task)
+                following = cands
+                if not sequential:
+                    released = [s for s in succ[task] if predmask[s] & ~chosen == 0]
+                    if released:
+                        following = cands[:idx + 1] + sorted(cands[idx + 1:] + released)
+                extend(following, idx + 1, chosen, load + sizes[task])
+                if steps > limit:
+                    return
+            if grew:
+                return
+            for task in cands:  # full: nothing skipped earlier may still fit
+                if not current >> task & 1 and sizes[task] <= room:
+                    return
+            found.append((load, current))
+
+        extend(available, 0, mask, 0.0)
+        # count the scans around the enumeration too (available stories, bounds of the children), so that the
+        # budget tracks the work done rather than only the enumeration
+        self.nodes += steps + self.n // 8 + len(found)
+        found.sort(key=lambda item: (-item[0], item[1]))  # fullest first; ties by a fixed order of the sets
+        if not self.exact and len(found) > self.max_loads:
+            self.truncated = True
+            return found[:self.max_loads]
+        return found
+
+    # --- the search ---------------------------------------------------------------------------------------------
+
+    def run(self, upper: int) -> Optional[list[int]]:
+        """A plan (internal order) with fewer than `upper` sprints, the fewest found within the budget, or None.
+
+        Cyclic best-first search: one queue of open nodes per sprint count; the search cycles through the counts and
+        expands, at each, the node with the least idle capacity so far. It dives like depth-first search, but never
+        gets stuck in the first subtree (Sewell & Jacobson's CBFS).
+        """
+        total = sum(self.sizes)
+        target = self.bound(0, 0, total)
+        best = upper
+        best_node = -1
+        parents: list[int] = [-1]
+        masks: list[int] = [0]
+        levels: list[list] = [[(0.0, 0, 0, 0.0)]]  # per sprint count: (idle, tie, node id, planned points)
+        memo: dict[int, int] = {0: 0}
+        capacity_so_far = [0.0]
+        level = 0
+        empty_rounds = 0
+        while best > target:
+            if self.nodes > self.budget:
+                self.truncated = True
+                break
+            if level >= len(levels) or level + 1 >= best:
+                level = 0
+            heap = levels[level]
+            if not heap:
+                level += 1
+                empty_rounds += 1
+                if empty_rounds > len(levels) + 1:
+                    self.complete = not self.truncated  # every queue is empty: nothing better exists
+                    break
+                continue
+            empty_rounds = 0
+            _idle, _tie, node, done = heapq.heappop(heap)
+            mask = masks[node]
+            k = level
+            if memo.get(mask, k) < k or self.bound(mask, k, total - done) >= best:
+                level += 1
+                continue
+            while len(capacity_so_far) <= k + 1:
+                capacity_so_far.append(capacity_so_far[-1] + self.problem.capacity(len(capacity_so_far)))
+            for load, after in self.full_loads(mask, self.problem.capacity(k + 1)):
+                planned = done + load
+                child = len(masks)
+                masks.append(after)
+                parents.append(node)
+                if after == self.full:
+                    if k + 1 < best:
+                        best, best_node = k + 1, child
+                    continue
+                if self.bound(after, k + 1, total - planned) >= best:
+                    continue
+                seen = memo.get(after)
+                if seen is not None and seen <= k + 1:
+                    continue
+                memo[after] = k + 1
+                while len(levels) <= k + 1:
+                    levels.append([])
+                idle = capacity_so_far[k + 1] - planned
+                heapq.heappush(levels[k + 1], (idle, child, child, planned))
+            level += 1
+        if best_node < 0:
+            return None
+        chain = []
+        node = best_node
+        while node > 0:
+            chain.append(masks[node])
+            node = parents[node]
+        chain.reverse()
+        assignment = [0] * self.n
+        previous = 0
+        for number, after in enumerate(chain, start=1):
+            for i in _bits(after & ~previous):
+                assignment[self.order[i]] = number
+            previous = after
+        return assignment
+
+
+def _bits(mask: int):
+    """Indices of the set bits of a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _size_first_order(problem: Problem) -> list[int]:
+    """A topological order taking the largest available story first (then by rank): the enumeration of loads
+    follows it, so the fullest loads turn up before the enumeration is cut."""
+    ranks = problem.ranks()
+    succ = successors(problem)
+    indegree = [len(p) for p in problem.preds]
+    heap = [(-problem.sizes[i], ranks[i], i) for i in range(problem.n) if indegree[i] == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, _, task = heapq.heappop(heap)
+        order.append(task)
+        for s in succ[task]:
+            indegree[s] -= 1
+            if indegree[s] == 0:
+                heapq.heappush(heap, (-problem.sizes[s], ranks[s], s))
+    return order
+
+
+def search(problem: Problem, upper: int, budget: int) -> tuple[Optional[list[int]], bool]:
+    """A plan with fewer than `upper` sprints found within `budget` nodes (or None), and whether the search proved
+    that its result (or `upper` when it found nothing) is the fewest possible.
+
+    A quarter of the budget goes to an exact search (every full load); if that does not finish, a beam search
+    (the fullest loads only) uses the rest.
+    """
+    if problem.n == 0 or problem.n > 2000:
+        return None, False
+    engine = StationSearch(problem, budget // 4, exact=True)
+    if engine.steady <= EPS or any(s > engine.steady + EPS for s in problem.sizes):
+        return None, False
+    found = None
+    if problem.n <= EXACT_MAX_TASKS:
+        found = engine.run(upper)
+        if engine.complete or (found is not None and max(found) <= engine.bound(0, 0, sum(engine.sizes))):
+            return found, True
+    engine.exact = False
+    engine.budget = budget
+    target = engine.bound(0, 0, sum(engine.sizes))
+    for steps, loads in BEAMS:
+        engine.enum_steps, engine.max_loads = steps, loads
+        engine.truncated = engine.complete = False
+        better = engine.run(max(found) if found is not None else upper)
+        if better is not None:
+            found = better
+        if engine.nodes > budget or (found is not None and max(found) <= target):
+            break
+    return found, False
+
+
+def reversed_problem(problem: Problem) -> Problem:
+    """The same problem with every dependency turned round (plan from the last sprint back)."""
+    ranks = problem.ranks()
+    return Problem(sizes=list(problem.sizes), preds=successors(problem), capacity=problem.capacity,
+                   sequential=problem.sequential, rank=[-r for r in ranks], steady_from=problem.steady_from)
