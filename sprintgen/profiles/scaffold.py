@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from sprintgen.errors import InputError
-from sprintgen.model import KEY_PATTERN, Backlog, _next_monday
+from sprintgen.model import KEY_PATTERN, Backlog, next_monday
 
 TEAM_FILE = "team.yaml"
 PROFILES_DIR = "profiles"
@@ -86,7 +86,7 @@ def _skills_needed(backlog: Backlog) -> list[str]:
 def team_text(backlog: Backlog, today: dt.date | None = None) -> str:
     """A commented team.yaml with the built-in defaults and example members covering the profile's skills."""
     skills = _skills_needed(backlog)
-    start = _next_monday(today)
+    start = next_monday(today)
     groups = [skills[i::3] for i in range(3)] if skills else [["backend"]]
     members = "\n".join(
         f"#   - {{name: {name}, skills: [{', '.join(group)}], capacity: 10}}"

@@ -1,0 +1,57 @@
+"""A profile resolved (extends, parameters, conditions applied): the backlog every later stage reads."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field
+from sprintgen.model.common import Estimate
+from sprintgen.model.profile import Risk
+
+
+class BacklogStory(BaseModel):
+    """A story after resolution: full key `epic.story`, DoD merged, dependencies expanded to story keys."""
+
+    key: str
+    epic: str
+    title: str
+    description: str = ""
+    acceptance: list[str] = Field(default_factory=list)
+    estimate: Estimate
+    skills: list[str] = Field(default_factory=list)
+    depends_on: list[str] = Field(default_factory=list)
+    definition_of_done: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+    sprint: Optional[int] = None  # pinned sprint
+
+
+class BacklogEpic(BaseModel):
+    """An epic after resolution."""
+
+    key: str
+    title: str
+    goal: str = ""
+    definition_of_done: list[str] = Field(default_factory=list)
+    stories: list[str] = Field(default_factory=list)  # full story keys, in profile order
+
+
+class Backlog(BaseModel):
+    """The resolved backlog a plan is made from."""
+
+    profile_id: str
+    profile_name: str
+    description: str = ""
+    source: str = ""
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    definition_of_done: list[str] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+    epics: list[BacklogEpic] = Field(default_factory=list)
+    stories: list[BacklogStory] = Field(default_factory=list)
+
+    def story(self, key: str) -> BacklogStory:
+        """The story with this full key."""
+        for s in self.stories:
+            if s.key == key:
+                return s
+        raise KeyError(key)
