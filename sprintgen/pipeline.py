@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from sprintgen.profiles.resolve import build_backlog
-from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.capacity import find_team_file, load_team
 from sprintgen.errors import InputError
+from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.graph import build_graph
+from sprintgen.inputs.yamlio import load_yaml
 from sprintgen.model import MAX_SPRINTS, Backlog, Plan, Team
 from sprintgen.profiles.parameters import parse_assignments
+from sprintgen.profiles.resolve import build_backlog
 from sprintgen.scheduling.schedule import PlanOptions, make_plan
-from sprintgen.capacity import find_team_file, load_team
 
 
 @dataclass
@@ -43,3 +45,17 @@ def build_plan(request: PlanRequest) -> Plan:
     if request.forecast is not None:
         plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
     return plan
+
+
+def validate_file(path: str) -> str:
+    """Validate a profile or team file fully (a profile is resolved and its graph checked); return its kind."""
+    raw = load_yaml(path, "file")
+    if raw is None:  # as a team file it would mean "all defaults": not what someone validating a file means
+        raise InputError("the file is empty: neither a profile nor a team file", file=path,
+                             hint="write a profile or a team file as a YAML mapping")
+    if isinstance(raw, dict) and ("epics" in raw or "id" in raw or "extends" in raw):
+        backlog = build_backlog(path)
+        build_graph(backlog)
+        return "profile"
+    load_team(path)  # the schema and the checks a plan relies on (some capacity, dates before 9999)
+    return "team file"

@@ -33,7 +33,7 @@ def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 def validate(files: tuple[str, ...]) -> None:
     """Check profile or team files; exit 0 when all are valid."""
-    from sprintgen.profiles.catalog import validate_file
+    from sprintgen.pipeline import validate_file
     from sprintgen.errors import SprintgenError
 
     failed = 0

@@ -6,13 +6,12 @@ from typing import Any
 
 import yaml
 
-from sprintgen.profiles.resolve import build_backlog, resolve
-from sprintgen.errors import InputError, SprintgenError
+from sprintgen.errors import SprintgenError
 from sprintgen.model import Backlog
-from sprintgen.profiles.parameters import parse_assignments
-from sprintgen.profiles.merge import load_merged
 from sprintgen.profiles.discovery import discover_profiles
-from sprintgen.inputs.yamlio import load_yaml
+from sprintgen.profiles.merge import load_merged
+from sprintgen.profiles.parameters import parse_assignments
+from sprintgen.profiles.resolve import build_backlog, resolve
 
 
 def profile_rows() -> list[tuple[str, str, str, str]]:
@@ -67,21 +66,3 @@ def resolved_yaml(ref: str, params: tuple[str, ...] | list[str]) -> str:
     """The resolved profile as YAML."""
     backlog = build_backlog(ref, parse_assignments(params))
     return yaml.safe_dump(backlog_document(backlog), sort_keys=False, allow_unicode=True, width=110)
-
-
-def validate_file(path: str) -> str:
-    """Validate a profile or team file fully (a profile is resolved and its graph checked); return its kind."""
-    raw = load_yaml(path, "file")
-    if raw is None:  # as a team file it would mean "all defaults": not what someone validating a file means
-        raise InputError("the file is empty: neither a profile nor a team file", file=path,
-                             hint="write a profile or a team file as a YAML mapping")
-    if isinstance(raw, dict) and ("epics" in raw or "id" in raw or "extends" in raw):
-        from sprintgen.graph import build_graph
-
-        backlog = build_backlog(path)
-        build_graph(backlog)
-        return "profile"
-    from sprintgen.capacity import load_team
-
-    load_team(path)  # the schema and the checks a plan relies on (some capacity, dates before 9999)
-    return "team file"
