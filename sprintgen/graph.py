@@ -70,11 +70,3 @@ def critical_path(dag: DependencyGraph, weight: dict[str, float]) -> tuple[list[
     while previous[path[-1]] is not None:
         path.append(previous[path[-1]])
     return list(reversed(path)), best[end]
-
-
-def longest_chain(dag: DependencyGraph) -> int:
-    """The number of stories on the longest dependency chain (the sequential-mode sprint bound)."""
-    depth: dict[str, int] = {}
-    for node in dag.order:
-        depth[node] = 1 + max((depth[p] for p in dag.graph.predecessors(node)), default=0)
-    return max(depth.values(), default=0)

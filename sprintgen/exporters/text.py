@@ -143,11 +143,6 @@ FILTERS = {
 }
 
 
-def register_filters(env: Any) -> None:
-    """Install the filters every template can use (documented in README.md, "Templates")."""
-    env.filters.update(FILTERS)
-
-
 def context_for(plan: Plan, story_graph_limit: int = 40) -> dict[str, Any]:
     """The variables a template receives (documented in README.md, "Templates")."""
     from sprintgen.diagrams import mermaid

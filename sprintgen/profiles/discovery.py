@@ -163,11 +163,6 @@ def scan_entry_point_profile_dirs() -> tuple[list[tuple[str, Path]], list[Source
     return found, problems
 
 
-def entry_point_profile_dirs() -> list[tuple[str, Path]]:
-    """(origin, directory) for every entry point in the profiles group; built-ins first."""
-    return scan_entry_point_profile_dirs()[0]
-
-
 def builtin_profiles_dir() -> Path:
     """The built-in profiles: inside the installed package, or the repository's top-level profiles/."""
     try:

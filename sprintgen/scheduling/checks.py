@@ -15,7 +15,6 @@ Codes (stable; documented in README.md, "Scheduling and capacity checks"):
 
 from __future__ import annotations
 
-from sprintgen.graph import DependencyGraph
 from sprintgen.model import Finding, Plan, PlannedStory, Team, format_points
 from sprintgen.capacity import Capacities, member_capacity
 
@@ -23,7 +22,7 @@ EPS = 1e-9
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def run_checks(plan: Plan, team: Team, dag: DependencyGraph, capacities: Capacities) -> list[Finding]:
+def run_checks(plan: Plan, team: Team, capacities: Capacities) -> list[Finding]:
     """Every finding for a plan, errors first, in a stable order."""
     findings: list[Finding] = []
     findings += _not_planned(plan)

@@ -122,7 +122,7 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
     # built without re-validating thousands of already-valid stories (the scale benchmark's hot spot)
     plan.sprints = sprints
     plan.stories = planned_stories
-    plan.findings = checks.run_checks(plan, team, dag, capacities)
+    plan.findings = checks.run_checks(plan, team, capacities)
     return plan
 
 
