@@ -76,7 +76,7 @@ def test_zero_spread_equals_the_deterministic_plan(tmp_path):
 def test_zero_spread_matches_the_same_packing_rule_on_a_bigger_backlog():
     backlog = _random_backlog(120, seed=3, spread=False)
     team = Team(velocity=20, velocity_uncertainty=0, sprint={"start": START})
-    forecast = run_forecast(backlog, team, ForecastSettings(trials=50))
+    forecast = run_forecast(backlog, team, ForecastSettings(trials=50)).model_dump(mode="json")
     index = {s.key: i for i, s in enumerate(backlog.stories)}
     preds = [[index[d] for d in s.depends_on] for s in backlog.stories]
     sizes = [s.estimate.likely for s in backlog.stories]
@@ -91,7 +91,7 @@ def test_zero_spread_reproduces_the_optimised_plan(dependencies):
     backlog = _random_backlog(150, seed=4, spread=False)
     team = Team(velocity=18, velocity_uncertainty=0, dependencies=dependencies, sprint={"start": START})
     plan = make_plan(backlog, team)
-    forecast = run_forecast(backlog, team, ForecastSettings(trials=40), plan=plan)
+    forecast = run_forecast(backlog, team, ForecastSettings(trials=40), plan=plan).model_dump(mode="json")
     assert forecast["plan_sprints"] == len(plan.sprints)
     assert forecast["sprints"]["min"] == forecast["sprints"]["max"] == forecast["deterministic_sprints"]
     assert plan.lower_bound_sprints <= forecast["deterministic_sprints"] <= len(plan.sprints)
@@ -101,7 +101,8 @@ def test_zero_spread_reproduces_the_optimised_plan(dependencies):
 
 def test_percentiles_are_ordered_for_the_plan_and_every_epic():
     backlog = _random_backlog(80, seed=5, spread=True)
-    forecast = run_forecast(backlog, Team(velocity=25, sprint={"start": START}), ForecastSettings(trials=500))
+    forecast = run_forecast(backlog, Team(velocity=25, sprint={"start": START}),
+                            ForecastSettings(trials=500)).model_dump(mode="json")
     for entry in [forecast] + forecast["epics"]:
         s = entry["sprints"]
         assert s["p50"] <= s["p85"] <= s["p95"]
@@ -116,8 +117,10 @@ def test_more_uncertainty_widens_the_spread():
     calm = _random_backlog(60, seed=9, spread=True, width=0.2)
     wild = _random_backlog(60, seed=9, spread=True, width=2.0)
     settings = ForecastSettings(trials=800)
-    narrow = run_forecast(calm, Team(velocity=15, velocity_uncertainty=0.02, sprint={"start": START}), settings)
-    wide = run_forecast(wild, Team(velocity=15, velocity_uncertainty=0.4, sprint={"start": START}), settings)
+    narrow = run_forecast(calm, Team(velocity=15, velocity_uncertainty=0.02, sprint={"start": START}),
+                          settings).model_dump(mode="json")
+    wide = run_forecast(wild, Team(velocity=15, velocity_uncertainty=0.4, sprint={"start": START}),
+                        settings).model_dump(mode="json")
     assert wide["sprints"]["max"] - wide["sprints"]["min"] > narrow["sprints"]["max"] - narrow["sprints"]["min"]
     assert wide["sprints"]["p95"] - wide["sprints"]["p50"] > narrow["sprints"]["p95"] - narrow["sprints"]["p50"]
     assert wide["estimate"]["p95"] - wide["estimate"]["p5"] > narrow["estimate"]["p95"] - narrow["estimate"]["p5"]
@@ -272,7 +275,7 @@ def test_range_text_and_nearest_rank():
 
 def test_empty_backlog_needs_no_sprint():
     forecast = run_forecast(Backlog(profile_id="e", profile_name="Empty"), Team(sprint={"start": START}),
-                            ForecastSettings(trials=20, target_date=dt.date(2027, 1, 1)))
+                            ForecastSettings(trials=20, target_date=dt.date(2027, 1, 1))).model_dump(mode="json")
     assert forecast["sprints"]["p95"] == 0 and forecast["dates"]["p50"] is None
     assert forecast["probability_by_target"] == 1.0
 

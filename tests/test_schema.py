@@ -113,6 +113,15 @@ def test_plan_json_validates_against_the_plan_schema(tmp_path) -> None:
     assert list(plan_schema.iter_errors({"profile": {}})) != []
 
 
+def test_the_plan_schema_describes_the_forecast(tmp_path) -> None:
+    # The forecast is a typed model, so a tool reading `forecast.sprints.p85` can rely on the schema for it.
+    plan_schema = validator("plan")
+    plan = json.loads(run_cli(*plan_args("--profile", "rag", "--format", "json")).stdout)
+    assert plan["forecast"]["sprints"]["p85"] >= plan["forecast"]["sprints"]["p50"]
+    plan["forecast"]["sprints"]["p85"] = "soon"
+    assert any("soon" in error.message for error in plan_schema.iter_errors(plan))
+
+
 def test_schema_to_a_file(tmp_path) -> None:
     target = tmp_path / "profile.schema.json"
     result = run_cli("schema", "profile", "--output", str(target))

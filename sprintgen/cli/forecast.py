@@ -30,7 +30,8 @@ def forecast(fmt: str, output: str | None, **kwargs) -> None:
 
     result = build_plan(plan_request(kwargs))
     if fmt == "json":
-        text = json.dumps(result.forecast, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(result.forecast.model_dump(mode="json") if result.forecast else None, indent=2,
+                          ensure_ascii=False) + "\n"
     else:
         text = render_text(result)
     emit(text, output)

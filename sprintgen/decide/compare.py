@@ -100,12 +100,11 @@ def compare(profiles: list[str], params: tuple[str, ...] = (), team_file: str | 
 
 def column_for(ref: str, plan: Plan) -> Column:
     """One profile's column from its plan."""
-    forecast = plan.forecast or {}
-    sprints, dates = forecast.get("sprints") or {}, forecast.get("dates") or {}
-    if sprints.get("p50") is not None:
+    forecast = plan.forecast
+    if forecast is not None:
         source = "forecast"
-        s50, s85 = sprints.get("p50"), sprints.get("p85")
-        d50, d85 = _date(dates.get("p50")), _date(dates.get("p85"))
+        s50, s85 = forecast.sprints.p50, forecast.sprints.p85
+        d50, d85 = _date(forecast.dates.p50), _date(forecast.dates.p85)
     else:
         source = "plan"
         used = [s.sprint for s in plan.stories if s.sprint is not None]

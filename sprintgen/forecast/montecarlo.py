@@ -20,7 +20,7 @@ from typing import Any, Optional, Sequence
 from sprintgen.errors import InputError
 from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order, sprint_limit
 from sprintgen.graph import build_graph
-from sprintgen.model import Backlog, Estimate, Plan, Team, format_points
+from sprintgen.model import Backlog, Estimate, Forecast, Plan, Team, format_points
 from sprintgen.forecast.sampling import VelocityModel, draw_growth, draw_pert, draw_risk_work
 from sprintgen.capacity import Capacities, sprint_dates
 
@@ -87,8 +87,8 @@ def _check(settings: ForecastSettings) -> None:
 
 
 def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None = None,
-                 plan: Plan | None = None) -> dict[str, Any]:
-    """The forecast of a backlog for a team, as the `forecast` dict of the plan JSON.
+                 plan: Plan | None = None) -> Forecast:
+    """The forecast of a backlog for a team (the plan JSON's `forecast`).
 
     With the optimised deterministic `plan` of the same backlog and team, stories are packed in its order and its
     sprint count is reported as `plan_sprints`, next to the forecast's own zero-spread packing
@@ -165,7 +165,7 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
         })
     result["stories"] = [{"key": k, "pert_mean": round(e.pert_mean, 4), "pert_sd": round(e.pert_sd, 4)}
                          for k, e in zip(data.keys, data.estimates)]
-    return result
+    return Forecast.model_validate(result)
 
 
 def _plan_sprints(plan: Plan | None) -> int | None:

@@ -8,6 +8,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field
 from sprintgen.model.backlog import BacklogStory
 from sprintgen.model.common import Estimate
+from sprintgen.model.forecast import Forecast
 from sprintgen.model.profile import Risk
 from sprintgen.model.team import Member
 
@@ -86,7 +87,7 @@ class Plan(BaseModel):
     lower_bounds: dict[str, int] = Field(default_factory=dict)
     total_estimate: Estimate
     end_date: Optional[dt.date] = None
-    forecast: Optional[dict[str, Any]] = None
+    forecast: Optional[Forecast] = None
 
     def story(self, key: str) -> PlannedStory:
         """The planned story with this key."""
