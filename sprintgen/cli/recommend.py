@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -11,12 +10,9 @@ import click
 from sprintgen.cli.options import emit, team_options, team_overrides
 
 
-def _option_name(qid: str) -> str:
-    return "--" + qid.replace("_", "-")
-
-
 def _question_params() -> list[click.Option]:
     """One option per question of the shipped rules file (its type, choices and documented default)."""
+    from sprintgen.decide.render import answer_option
     from sprintgen.decide.rules import load_rules
 
     params = []
@@ -33,7 +29,7 @@ def _question_params() -> list[click.Option]:
         default_text = question.default if question.type != "list" else "none"
         if isinstance(default_text, bool):
             default_text = "yes" if default_text else "no"
-        params.append(click.Option([_option_name(question.id), question.id], type=kind, metavar=meta,
+        params.append(click.Option([answer_option(question.id), question.id], type=kind, metavar=meta,
                                    default=None, help=f"{question.ask} [default: {default_text}]"))
     return params
 
@@ -103,9 +99,10 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
     if interactive if interactive is not None else sys.stdin.isatty():
         answers, assumed = _ask(rules, answers, assumed)
     if save_answers:
+        from sprintgen.decide.render import answers_yaml
         from sprintgen.inputs.atomic import write_atomic
 
-        write_atomic(save_answers, _answers_yaml(answers), option="--save-answers")
+        write_atomic(save_answers, answers_yaml(answers), option="--save-answers")
     rec = fit_parameters(run_rules(rules, answers, assumed))
     plan = None
     if then_plan:
@@ -113,7 +110,17 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
 
         plan = build_plan(PlanRequest(profile=rec.profile, params=tuple(rec.param_args()), team_file=team_file,
                                       team_overrides=overrides))
-    emit(_render(rec, plan, fmt, rules), output)
+    from sprintgen.decide.render import recommendation_json, recommendation_markdown
+
+    if fmt == "json":
+        text = recommendation_json(rec, plan)
+    else:
+        text = recommendation_markdown(rec, rules)
+        if plan is not None:
+            from sprintgen.exporters import get_exporter
+
+            text += "\n---\n\n" + get_exporter("markdown").render(plan)
+    emit(text, output)
 
 
 def _ask(rules, answers: dict[str, Any], assumed: list[str]) -> tuple[dict[str, Any], list[str]]:
@@ -140,45 +147,3 @@ def _ask(rules, answers: dict[str, Any], assumed: list[str]) -> tuple[dict[str, 
                              err=True)
         answers[question.id] = coerce_answer(question, value)
     return answers, []
-
-
-def _answers_yaml(answers: dict[str, Any]) -> str:
-    import yaml
-
-    header = "# Answers for `sprintgen recommend --answers FILE` and `sprintgen init --from-recommend FILE`\n"
-    return header + yaml.safe_dump(answers, sort_keys=False, allow_unicode=True)
-
-
-def _render(rec, plan, fmt: str, rules) -> str:
-    from sprintgen.decide.recommend import display, next_command
-
-    if fmt == "json":
-        data: dict[str, Any] = rec.to_dict()
-        if plan is not None:
-            data = {"recommendation": data, "plan": plan.model_dump(mode="json")}
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    lines = [f"# Recommendation: {rec.profile}", "", rec.summary, ""]
-    params = ", ".join(f"{k}={display(v)}" for k, v in rec.parameters.items()) or "the profile's defaults"
-    lines += [f"Parameters: {params}", "", "## Why", ""]
-    for reason in rec.reasons:
-        traced = ", ".join(f"{k}={display(v)}" for k, v in reason.answers.items())
-        lines.append(f"- {reason.text}" + (f" *(answers: {traced})*" if traced else ""))
-    lines += ["", "## When another profile would win", ""]
-    for alt in rec.alternatives:
-        lines.append(f"- **{alt.profile}**: {alt.text}")
-        lines += [f"  - today: {m}" for m in alt.missing]
-    if not rec.alternatives:
-        lines.append("- no other profile is close on these answers")
-    if rec.assumed:
-        lines += ["", "## Assumed answers (defaults)", ""]
-        lines += [f"- {qid}={display(rec.answers[qid])}: {rules.question(qid).ask} "
-                  f"(answer with {_option_name(qid)})" for qid in rec.assumed]
-    if rec.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in rec.notes]
-    lines += ["", "## Next", "", f"    {next_command(rec)}", ""]
-    text = "\n".join(lines)
-    if plan is not None:
-        from sprintgen.exporters import get_exporter
-
-        text += "\n---\n\n" + get_exporter("markdown").render(plan)
-    return text
