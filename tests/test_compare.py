@@ -152,7 +152,7 @@ def test_without_a_forecast_the_deterministic_plan_is_used_and_said(project):
     comparison = compare(["alpha.yaml"], team_file="team.yaml")
     comparison.columns = [column]
     text = render_markdown(comparison)
-    assert f"| sprints P50 / P85 | {used} \\(plan\\) |" in text
+    assert f"| sprints P50 / P85 | {used} (plan) |" in text
 
 
 def test_compare_reports_input_errors_in_one_line(project):

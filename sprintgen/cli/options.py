@@ -121,3 +121,9 @@ def emit(text: str, output: str | None) -> None:
 
 __all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "profile_options",
            "team_options"]
+
+
+def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    """Rows as aligned text columns (two spaces apart), the header first: for `profiles`, `plugins` and the like."""
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    return ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip() for row in [header] + rows]

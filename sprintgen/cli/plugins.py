@@ -6,10 +6,7 @@ import json
 
 import click
 
-
-def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    return ["  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip() for row in [header] + rows]
+from sprintgen.cli.options import text_table
 
 
 @click.command()
@@ -32,15 +29,15 @@ def plugins(fmt: str) -> None:
         lines += ["Third-party plugins are disabled (SPRINTGEN_DISABLE_PLUGINS).", ""]
     lines.append("Plugins:")
     if report.distributions:
-        lines += ["  " + line for line in _table([(d["name"], d["version"], d["provides"])
+        lines += ["  " + line for line in text_table([(d["name"], d["version"], d["provides"])
                                                   for d in report.distributions], ("NAME", "VERSION", "PROVIDES"))]
     else:
         lines.append("  none installed")
     lines += ["", "Profiles:"]
-    lines += ["  " + line for line in _table([(p.id, p.origin, p.path) for p in report.profiles],
+    lines += ["  " + line for line in text_table([(p.id, p.origin, p.path) for p in report.profiles],
                                              ("ID", "ORIGIN", "PATH"))]
     lines += ["", "Output formats:"]
-    lines += ["  " + line for line in _table(
+    lines += ["  " + line for line in text_table(
         [(e.name, e.origin, e.description if e.loaded else "(failed to load)") for e in report.exporters],
         ("NAME", "ORIGIN", "DESCRIPTION"))]
     if report.problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sprintgen.cli.options import emit
+from sprintgen.cli.options import emit, text_table
 
 
 @click.command()
@@ -12,10 +12,8 @@ def profiles() -> None:
     """List the profiles sprintgen can find: id, name, source and story count."""
     from sprintgen.profiles.catalog import profile_rows
 
-    rows = profile_rows()
-    widths = [max(len(str(r[i])) for r in rows + [("ID", "NAME", "SOURCE", "STORIES")]) for i in range(4)]
-    for row in [("ID", "NAME", "SOURCE", "STORIES")] + rows:
-        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    for line in text_table(profile_rows(), ("ID", "NAME", "SOURCE", "STORIES")):
+        click.echo(line)
 
 
 @click.command()

@@ -74,9 +74,9 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
       sprintgen recommend --answers answers.yaml --format json
       sprintgen recommend --answers answers.yaml --plan --team team.yaml -o roadmap.md
     """
-    from sprintgen.errors import InputError
     from sprintgen.decide.recommend import fit_parameters, load_answers, recommend as run_rules, resolve_answers
     from sprintgen.decide.rules import load_rules
+    from sprintgen.profiles.parameters import parse_assignments
 
     overrides = team_overrides(kwargs)
     team_file = kwargs.pop("team_file")
@@ -86,12 +86,8 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
         given, lines = load_answers(answers_file)
         source = answers_file
     from_options = {qid: value for qid, value in kwargs.items() if value is not None}
-    for item in extra:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise InputError(f"--answer '{item}' is not QUESTION=VALUE", where="--answer",
-                             hint="e.g. --answer knowledge_change=fast")
-        from_options[name.strip()] = value.strip()
+    from_options.update(parse_assignments(extra, option="--answer", form="QUESTION=VALUE",
+                                          example="knowledge_change=fast"))
     answers, assumed = resolve_answers(rules, given, source, lines)  # validates the file on its own first
     if from_options:
         merged = {**{k: v for k, v in answers.items() if k not in assumed}, **from_options}

@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
 from sprintgen.errors import InputError
+from sprintgen.exporters.text import cell
 from sprintgen.model import Plan, format_points
-from sprintgen.profiles.parameters import parse_assignments
+from sprintgen.profiles.parameters import parse_assignments, value_text
 
 DEFAULT_PROFILES = ("rag", "fine-tuning", "hybrid")
 TOP_RISKS = 3
@@ -168,13 +169,6 @@ def _highlights(columns: list[Column]) -> list[str]:
 
 # --- Markdown -------------------------------------------------------------------------------------------------------
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def _cell(text: Any) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
 def _range(c: Column) -> str:
     e = c.estimate
     return f"{format_points(e['low'])}-{format_points(e['high'])} (likely {format_points(e['likely'])})"
@@ -193,12 +187,7 @@ def _dates(c: Column) -> str:
 
 
 def _params(c: Column) -> str:
-    parts = []
-    for k, v in c.parameters.items():
-        if isinstance(v, bool):
-            v = "true" if v else "false"
-        parts.append(f"{k}={','.join(map(str, v)) if isinstance(v, list) else v}")
-    return "; ".join(parts) or "-"
+    return "; ".join(f"{k}={value_text(v)}" for k, v in c.parameters.items()) or "-"
 
 
 def render_markdown(comparison: Comparison) -> str:
@@ -225,15 +214,15 @@ def render_markdown(comparison: Comparison) -> str:
         ("plan warnings", [str(c.warnings) for c in cols]),
     ]
     lines = [f"# Comparing {', '.join(c.profile for c in cols)}", "",
-             f"For team {_cell(comparison.team)} at {format_points(comparison.velocity)} points per sprint.", ""]
-    lines.append("| | " + " | ".join(f"**{_cell(c.profile)}**" for c in cols) + " |")
+             f"For team {cell(comparison.team)} at {format_points(comparison.velocity)} points per sprint.", ""]
+    lines.append("| | " + " | ".join(f"**{cell(c.profile)}**" for c in cols) + " |")
     lines.append("|---|" + "---|" * len(cols))
     for label, values in rows:
-        lines.append(f"| {label} | " + " | ".join(_cell(v) for v in values) + " |")
+        lines.append(f"| {label} | " + " | ".join(cell(v) for v in values) + " |")
     if comparison.highlights:
-        lines += ["", "## What stands out", ""] + [f"- {_cell(h)}" for h in comparison.highlights]
+        lines += ["", "## What stands out", ""] + [f"- {cell(h)}" for h in comparison.highlights]
     if comparison.notes:
-        lines += ["", "## Notes", ""] + [f"- {_cell(n)}" for n in comparison.notes]
+        lines += ["", "## Notes", ""] + [f"- {cell(n)}" for n in comparison.notes]
     lines += ["", "Sprints and dates are the forecast's P50 and P85 (50% and 85% of simulated outcomes finish by "
               "then); estimates are story-point ranges. Plan one in detail with "
               "`sprintgen plan --profile ID`.", ""]

@@ -18,6 +18,7 @@ from sprintgen.profiles import conditions
 from sprintgen.errors import InputError
 from sprintgen.decide.rules import Question, Rules, coerce_answer, load_rules
 from sprintgen.inputs.yamlio import load_yaml
+from sprintgen.profiles.parameters import value_text
 
 __all__ = ["Question", "Rules", "Recommendation", "coerce_answer", "load_rules", "load_answers", "resolve_answers",
            "recommend", "fit_parameters", "next_command", "display"]
@@ -56,14 +57,7 @@ class Recommendation:
 
     def param_args(self) -> list[str]:
         """The parameters as `NAME=VALUE` strings for `--param` / PlanRequest."""
-        out = []
-        for name, value in self.parameters.items():
-            if isinstance(value, list):
-                value = ",".join(str(v) for v in value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            out.append(f"{name}={value}")
-        return out
+        return [f"{name}={value_text(value)}" for name, value in self.parameters.items()]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `--format json`."""

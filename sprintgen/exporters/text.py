@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from sprintgen.model import Estimate, Plan, format_points
+from sprintgen.profiles.parameters import value_text
 
 # CommonMark lets a backslash escape any ASCII punctuation. Escaped everywhere: what can open markup mid-line
 # (emphasis, code, links, HTML tags and entities, table cells, strikethrough, GitHub math `$`) or a GitHub
@@ -85,15 +86,7 @@ def fill_bar(load: float, capacity: float, width: int = 10) -> str:
     return bar + (" ⚠" if ratio > 1 + 1e-9 else "")
 
 
-def param_value(value: Any) -> str:
-    """A resolved parameter value as text: lists comma-separated, booleans lower-case."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ",".join(param_value(v) for v in value)
-    if isinstance(value, float):
-        return format_points(value)
-    return str(value)
+param_value = value_text  # the template filter's name
 
 
 def level_badge(level: str) -> str:

@@ -7,7 +7,7 @@ import math
 from typing import Any, Mapping
 
 from sprintgen.errors import ProfileError
-from sprintgen.model import Parameter
+from sprintgen.model import Parameter, format_points
 
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
@@ -21,15 +21,28 @@ def parse_bool(value: Any) -> bool | None:
     return True if text in _TRUE else False if text in _FALSE else None
 
 
-def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """Parse `NAME=VALUE` strings from the command line."""
+def parse_assignments(items: list[str] | tuple[str, ...], option: str = "--param", form: str = "NAME=VALUE",
+                      example: str = "compliance=gdpr") -> dict[str, str]:
+    """Parse `NAME=VALUE` strings from the command line (`--param`, `recommend --answer`)."""
     values: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise ProfileError(f"--param '{_short(item)}' is not NAME=VALUE", hint="e.g. --param compliance=gdpr")
+            raise ProfileError(f"{option} '{_short(item)}' is not {form}", where=option,
+                               hint=f"e.g. {option} {example}")
         values[name.strip()] = value.strip()
     return values
+
+
+def value_text(value: Any) -> str:
+    """A parameter value as `--param` takes it and outputs show it: lists comma-separated, booleans true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(value_text(v) for v in value)
+    if isinstance(value, float):
+        return format_points(value)
+    return str(value)
 
 
 def resolve_values(parameters: Mapping[str, Parameter], given: Mapping[str, Any], file: str | None = None
