@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import InMemoryExampleDatabase
+
+# Tests never write into the checkout: hypothesis keeps its examples in memory and its caches in a temporary
+# directory instead of ./.hypothesis/.
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="sprintgen-hypothesis-"))
+settings.register_profile("sprintgen", database=InMemoryExampleDatabase())
+settings.load_profile("sprintgen")
 
 
 @pytest.fixture(autouse=True)

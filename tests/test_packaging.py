@@ -1,6 +1,7 @@
 """The built wheel works outside the repository: profiles and templates ship inside it, entry points resolve."""
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,11 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: What a build must not see or leave behind: it builds from a copy, so the checkout stays as git left it.
+_NOT_COPIED = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".*cache*", ".hypothesis",
+                                     ".venv", "node_modules")
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
+    source = tmp_path_factory.mktemp("source") / "sprintgen"
+    shutil.copytree(ROOT, source, ignore=_NOT_COPIED)
     out = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
@@ -42,7 +50,7 @@ def test_non_editable_install_runs_from_any_directory(wheel, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = ("import sprintgen.sources as s, sprintgen; print(sprintgen.__file__); "
+    code = ("import sprintgen.profiles.discovery as s, sprintgen; print(sprintgen.__file__); "
             "print(s.builtin_profiles_dir()); print(s.builtin_templates_dir())")
     where = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert where.returncode == 0, where.stderr
