@@ -6,10 +6,8 @@ Exit 0 when every diagram renders, 1 when one does not (mmdc's parse error is pr
     python scripts/check_mermaid.py examples/rag.md                 # check
     python scripts/check_mermaid.py examples/rag.md --out /tmp/png   # also keep the images (PNG) to look at
 
-Set-up (not part of the package; the test suite skips this check when mmdc is absent):
-
-    npm install @mermaid-js/mermaid-cli     # with PUPPETEER_SKIP_DOWNLOAD=1: no browser download
-    apt-get install chromium                # the browser mmdc drives
+Set-up (not part of the package): `bash scripts/install_renderers.sh` installs Debian chromium and graphviz and
+mermaid-cli (without its own browser download) and prints the path of mmdc.
 
 mmdc is found through $SPRINTGEN_MMDC, else on PATH. The browser is $SPRINTGEN_CHROMIUM, else /usr/bin/chromium,
 run headless without the sandbox (a container has no user namespaces for it).

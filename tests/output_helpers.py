@@ -147,7 +147,7 @@ def mermaid_blocks(text: str) -> list[str]:
 
 
 def mmdc_path() -> str | None:
-    """mermaid-cli if present: $SPRINTGEN_MMDC, else `mmdc` on PATH (the mmdc tests skip otherwise)."""
+    """mermaid-cli: $SPRINTGEN_MMDC, else `mmdc` on PATH (None when missing: the `renderers` tests then fail)."""
     explicit = os.environ.get("SPRINTGEN_MMDC")
     if explicit:
         return explicit if Path(explicit).exists() else None

@@ -202,11 +202,15 @@ def test_dot_output_quotes_everything(tmp_path: Path) -> None:
     assert unquoted.count("{") == unquoted.count("}")
 
 
-needs_mmdc = pytest.mark.skipif(mmdc_path() is None, reason="mermaid-cli (mmdc) not installed; set SPRINTGEN_MMDC")
+@pytest.fixture
+def mmdc() -> str:
+    path = mmdc_path()
+    assert path, "mermaid-cli is missing: SPRINTGEN_MMDC=$(bash scripts/install_renderers.sh) python -m pytest -m renderers"
+    return path
 
 
-@needs_mmdc
-def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path) -> None:
+@pytest.mark.renderers  # deselected by default; CI installs the renderers and runs it, never skipped
+def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path, mmdc: str) -> None:
     """Mermaid's own parser and renderer on the sample and the hostile roadmap and on `sprintgen graph` at both
     levels: all in one Markdown file, so the browser starts once."""
     import os
@@ -225,13 +229,13 @@ def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path) -> None:
     assert len(mermaid_blocks(combined.read_text(encoding="utf-8"))) == 10
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "check_mermaid.py"), str(combined)],
                             capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "SPRINTGEN_MMDC": mmdc_path()})
+                            env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 files rendered (10 diagrams)" in result.stdout
 
 
-@needs_mmdc
-def test_mermaid_cli_check_fails_on_a_broken_diagram(tmp_path: Path) -> None:
+@pytest.mark.renderers  # deselected by default; CI installs the renderers and runs it, never skipped
+def test_mermaid_cli_check_fails_on_a_broken_diagram(tmp_path: Path, mmdc: str) -> None:
     """The check itself can fail: a diagram Mermaid cannot parse is reported."""
     import os
 
@@ -239,6 +243,6 @@ def test_mermaid_cli_check_fails_on_a_broken_diagram(tmp_path: Path) -> None:
     broken.write_text('```mermaid\nflowchart LR\n    a["unclosed] --> b\n```\n', encoding="utf-8")
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "check_mermaid.py"), str(broken)],
                             capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "SPRINTGEN_MMDC": mmdc_path()})
+                            env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 1
     assert "FAIL" in result.stdout
