@@ -205,7 +205,8 @@ def test_dot_output_quotes_everything(tmp_path: Path) -> None:
 @pytest.fixture
 def mmdc() -> str:
     path = mmdc_path()
-    assert path, "mermaid-cli is missing: SPRINTGEN_MMDC=$(bash scripts/install_renderers.sh) python -m pytest -m renderers"
+    assert path, ("mermaid-cli is missing: "
+                  "SPRINTGEN_MMDC=$(bash scripts/install_renderers.sh) python -m pytest -m renderers")
     return path
 
 
