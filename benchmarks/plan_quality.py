@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sprintgen.scheduling.bounds import lower_bounds  # noqa: E402
-from sprintgen.scheduling.solver import EPS, Problem, solve_plan, sprint_count, topological_order  # noqa: E402
+from sprintgen.scheduling.problem import EPS, Problem, sprint_count, topological_order  # noqa: E402
+from sprintgen.scheduling.solver import solve_plan  # noqa: E402
 
 CAPACITY = 20
 

@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprintgen.scheduling.solver import EPS, Problem, solve  # noqa: E402
+from sprintgen.scheduling.problem import EPS, Problem  # noqa: E402
+from sprintgen.scheduling.solver import solve  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "salbp"
 DATASETS = ["scholl1993", "otto2013_n20", "otto2013_n50", "otto2013_n100", "otto2013_n1000"]

@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1  # --strict and a warning was found, or a push refused to overcommit
 EXIT_INPUT = 2  # usage or input error: bad profile, team file, option, template
 EXIT_REMOTE = 3  # the remote tracker (Jira) refused or failed
+EXIT_INTERNAL = 70  # a bug in sprintgen caught by its own checks (EX_SOFTWARE): nothing is written
 EXIT_INTERRUPTED = 130
 
 
@@ -75,6 +76,12 @@ class RemoteError(SprintgenError):
     """A remote tracker (Jira) refused or failed."""
 
     exit_code = EXIT_REMOTE
+
+
+class InternalError(SprintgenError):
+    """sprintgen caught itself breaking a promise (a bug, not the user's input): nothing is written."""
+
+    exit_code = EXIT_INTERNAL
 
 
 class StrictFindingsError(SprintgenError):

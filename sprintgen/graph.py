@@ -1,8 +1,14 @@
-"""The dependency graph of a backlog (networkx): validation, critical path, longest chain, ordering."""
+"""The dependency graph of a backlog (networkx): validation, critical path, ordering.
+
+The index-level helpers at the end work on tasks numbered 0..n-1 (`preds[i]` lists what task i depends on); the
+scheduler and the forecast share them, so each rule (an order, a chain, a closure) has one implementation.
+"""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
 
 import networkx as nx
 
@@ -70,3 +76,68 @@ def critical_path(dag: DependencyGraph, weight: dict[str, float]) -> tuple[list[
     while previous[path[-1]] is not None:
         path.append(previous[path[-1]])
     return list(reversed(path)), best[end]
+
+
+
+# --- index-level helpers: tasks 0..n-1, preds[i] lists the tasks i depends on ---------------------------------------
+
+
+def successor_lists(preds: Sequence[Sequence[int]]) -> list[list[int]]:
+    """For every task, the tasks that depend on it (in increasing order of the dependent)."""
+    succ: list[list[int]] = [[] for _ in preds]
+    for task, task_preds in enumerate(preds):
+        for p in task_preds:
+            succ[p].append(task)
+    return succ
+
+
+def kahn_order(preds: Sequence[Sequence[int]], succ: Sequence[Sequence[int]], key: Callable[[int], Any]
+               ) -> list[int]:
+    """Tasks in an order where every task follows its predecessors; among the ready ones, the lowest key first."""
+    indegree = [len(p) for p in preds]
+    heap = [(key(t), t) for t in range(len(preds)) if indegree[t] == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, task = heapq.heappop(heap)
+        order.append(task)
+        for s in succ[task]:
+            indegree[s] -= 1
+            if indegree[s] == 0:
+                heapq.heappush(heap, (key(s), s))
+    return order
+
+
+def tail_weights(sizes: Sequence[float], succ: Sequence[Sequence[int]], order: Sequence[int]) -> list[float]:
+    """For each task, its size plus the heaviest chain of dependents after it (critical-path priority)."""
+    tail = [0.0] * len(sizes)
+    for task in reversed(order):
+        tail[task] = sizes[task] + max((tail[s] for s in succ[task]), default=0.0)
+    return tail
+
+
+def chain_depths(succ: Sequence[Sequence[int]], order: Sequence[int]) -> list[int]:
+    """For each task, the number of tasks on the longest chain that starts with it (itself included)."""
+    depth = [0] * len(succ)
+    for task in reversed(order):
+        depth[task] = 1 + max((depth[s] for s in succ[task]), default=0)
+    return depth
+
+
+def descendant_masks(succ: Sequence[Sequence[int]], order: Sequence[int]) -> list[int]:
+    """For each task, the set of every task that depends on it, directly or not, as a bit mask."""
+    below = [0] * len(succ)
+    for task in reversed(order):
+        mask = 0
+        for s in succ[task]:
+            mask |= below[s] | (1 << s)
+        below[task] = mask
+    return below
+
+
+def bits(mask: int) -> Iterator[int]:
+    """Indices of the set bits of a mask, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low

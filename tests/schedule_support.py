@@ -11,7 +11,7 @@ from typing import Optional
 
 import yaml
 
-from sprintgen.scheduling.solver import EPS, Problem
+from sprintgen.scheduling.problem import EPS, Problem
 
 from .helpers import run
 

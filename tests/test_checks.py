@@ -117,16 +117,17 @@ def test_no_dependency_bound_when_capacity_sets_the_length(files):
     assert findings(plan_json(*args), "dependency-bound") == []
 
 
-def test_above_lower_bound_when_pins_keep_the_plan_above_it(files):
-    # a and b (7 points each) cannot share a sprint; c follows a, d follows b: three sprints, every bound says two
+def test_search_proves_the_minimum_when_pins_keep_the_plan_above_the_bounds(files):
+    # a and b (7 points each) cannot share a sprint; c follows a, d follows b: three sprints, every other bound says
+    # two. The exact search runs with pins too, so it proves three is the fewest and nothing is left to report
     args = files({"e": [{"key": "a", "estimate": 7, "sprint": 1}, {"key": "b", "estimate": 7},
                         {"key": "c", "estimate": 3, "depends_on": ["a"]},
                         {"key": "d", "estimate": 3, "depends_on": ["b"]}]},
                  velocity=10)
     plan = plan_json(*args)
-    assert len(plan["sprints"]) == 3 and plan["lower_bound_sprints"] == 2
-    [finding] = findings(plan, "above-lower-bound")
-    assert finding["level"] == "info" and "uses 3 sprints" in finding["message"]
+    assert len(plan["sprints"]) == 3 and plan["lower_bounds"]["search"] == 3
+    assert plan["lower_bounds"]["capacity"] == 2 and plan["lower_bound_sprints"] == 3
+    assert findings(plan, "above-lower-bound") == []
 
 
 def test_search_proof_raises_the_bound_instead(files):

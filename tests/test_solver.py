@@ -6,8 +6,9 @@ import random
 import pytest
 
 from sprintgen.scheduling import bounds
-from sprintgen.scheduling import solver
-from sprintgen.scheduling.solver import Problem, list_schedule, solve, solve_plan, sprint_count, tail_weights
+from sprintgen.scheduling.listing import list_schedule
+from sprintgen.scheduling.problem import Problem, sprint_count, tail_weights, topological_order
+from sprintgen.scheduling.solver import solve, solve_plan
 
 from .schedule_support import brute_force_optimum, random_problem, valid
 
@@ -152,7 +153,7 @@ def test_list_schedule_keeps_its_public_shape():
     problem = Problem(sizes=[3, 3, 3], preds=[[], [0], [0]], capacity=uniform(6))
     assert tail_weights(problem) == [6.0, 3.0, 3.0]
     assert list_schedule(problem, tail_weights(problem)) == [1, 2, 2]
-    assert solver.topological_order(problem) == [0, 1, 2]
+    assert topological_order(problem) == [0, 1, 2]
 
 
 def test_empty_problem():

@@ -18,9 +18,8 @@ from __future__ import annotations
 from typing import Any, Callable, Optional, Sequence
 
 from sprintgen.errors import TeamError
-from sprintgen.scheduling.solver import kahn_order
-
-EPS = 1e-9
+from sprintgen.graph import kahn_order, successor_lists, tail_weights
+from sprintgen.model import EPS
 
 #: Extra sprints opened beyond the obvious bound before giving up (sprints with zero capacity are skipped).
 SPARE_SPRINTS = 64
@@ -40,13 +39,8 @@ def priority_order(sizes: Sequence[float], preds: Sequence[Sequence[int]],
     n = len(sizes)
     rank = list(rank) if rank is not None else list(range(n))
     sprint = [s if s is not None else n + 10**6 for s in planned] if planned is not None else [0] * n
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for task, task_preds in enumerate(preds):
-        for p in task_preds:
-            succ[p].append(task)
-    tail = [0.0] * n
-    for task in reversed(kahn_order(preds, succ, lambda t: (rank[t], t))):
-        tail[task] = sizes[task] + max((tail[s] for s in succ[task]), default=0.0)
+    succ = successor_lists(preds)
+    tail = tail_weights(sizes, succ, kahn_order(preds, succ, lambda t: (rank[t], t)))
     return kahn_order(preds, succ, lambda t: (sprint[t], -tail[t], rank[t], t))
 
 

@@ -41,7 +41,8 @@ class Backlog(BaseModel):
     profile_id: str
     profile_name: str
     description: str = ""
-    source: str = ""
+    source: str = ""  # the profile file, as read (error messages)
+    source_label: str = ""  # where it came from as plans show it: 'built-in', or a path relative to the project
     parameters: dict[str, Any] = Field(default_factory=dict)
     definition_of_done: list[str] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)

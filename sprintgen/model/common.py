@@ -96,3 +96,11 @@ def _num(value: float) -> str:
 
 
 format_points = _num
+
+#: Tolerance when comparing points (loads against capacities): sums of decimal estimates are not exact in binary.
+EPS = 1e-9
+
+
+def round_points(value: float) -> float:
+    """Points as every output shows them: rounded to 4 decimals, so sums of decimal estimates print cleanly."""
+    return round(value, 4)

@@ -171,6 +171,17 @@ def builtin_profiles_dir() -> Path:
         return Path(__file__).resolve().parents[2] / "profiles"
 
 
+def display_source(path: str) -> str:
+    """Where a profile came from, without machine-specific paths: 'built-in', or the path as relative as possible."""
+    resolved = Path(path).resolve()
+    if resolved.parent == builtin_profiles_dir().resolve():
+        return "built-in"
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def builtin_templates_dir() -> Path:
     """The built-in templates: inside the installed package, or the repository's top-level templates/."""
     try:

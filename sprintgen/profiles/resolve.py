@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from sprintgen.profiles import conditions
 from sprintgen.errors import GraphError, ProfileError
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Epic, Story
+from sprintgen.profiles.discovery import display_source
 from sprintgen.profiles.parameters import resolve_values
 from sprintgen.profiles.merge import MergedProfile, Origin, load_merged
 
@@ -58,6 +59,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         profile_name=profile.name or profile.id,
         description=profile.description or "",
         source=merged.path,
+        source_label=display_source(merged.path),
         parameters=values,
         definition_of_done=list(profile.definition_of_done or []),
         risks=risks,

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import math
 
-from sprintgen.scheduling.solver import EPS, Problem, successors, topological_order
-
-
-def largest_capacity(problem: Problem) -> float:
-    """The largest capacity of any sprint (the irregular ones before `steady_from`, and the steady one)."""
-    return max(problem.capacity(s) for s in range(1, max(problem.steady_from, 1) + 1))
+from sprintgen.graph import bits, descendant_masks
+from sprintgen.graph import tail_weights as graph_tail_weights
+from sprintgen.scheduling.problem import (EPS, Problem, chain_depths_of, largest_capacity, successors,
+                                          tail_weights, topological_order)
 
 
 def capacity_bound(total: float, problem: Problem) -> int:
@@ -66,21 +64,13 @@ def chain_bound(problem: Problem, capacity: float | None = None) -> int:
     if problem.n == 0:
         return 0
     order = topological_order(problem)
-    succ = successors(problem)
     if problem.sequential:
-        depth = [0] * problem.n
-        for task in order:
-            depth[task] = 1 + max((depth[p] for p in problem.preds[task]), default=0)
-        return max(depth)
+        return max(chain_depths_of(problem))
     capacity = capacity if capacity is not None else largest_capacity(problem)
     if capacity <= EPS:
         return 0
-    head = [0.0] * problem.n
-    for task in order:
-        head[task] = problem.sizes[task] + max((head[p] for p in problem.preds[task]), default=0.0)
-    tail = [0.0] * problem.n
-    for task in reversed(order):
-        tail[task] = problem.sizes[task] + max((tail[s] for s in succ[task]), default=0.0)
+    head = graph_tail_weights(problem.sizes, problem.preds, list(reversed(order)))  # blockers' heaviest chain
+    tail = tail_weights(problem, order)
     # a chain holding more than a sprint's capacity spans several sprints: story j sits at the earliest in sprint
     # ceil(head/c), and its dependents need ceil(tail/c) sprints from there on
     best = 0
@@ -106,16 +96,13 @@ def earliest_sprints(problem: Problem, capacity: float, order: list[int], preds:
     gap = 1 if problem.sequential else 0
     n = problem.n
     sizes = problem.sizes
-    above = [0] * n  # transitive blockers, as masks
+    above = descendant_masks(preds, list(reversed(order)))  # transitive blockers, as masks
     earliest = [1] * n
     for task in order:
-        mask = 0
-        for p in preds[task]:
-            mask |= above[p] | (1 << p)
-        above[task] = mask
+        mask = above[task]
         best = max((earliest[p] + gap for p in preds[task]), default=1)
         work_from: dict[int, float] = {}  # earliest sprint -> work of the blockers with it
-        for b in _bits(mask):
+        for b in bits(mask):
             work_from[earliest[b]] = work_from.get(earliest[b], 0.0) + sizes[b]
         work = 0.0 if problem.sequential else sizes[task]
         for start in sorted(work_from, reverse=True):
@@ -146,13 +133,6 @@ def earliest_sprints_cached(problem: Problem, capacity: float, backward: bool) -
         else:
             problem._cache[key] = earliest_sprints(problem, capacity, order, problem.preds)
     return problem._cache[key]
-
-
-def _bits(mask: int):
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
 
 
 def lower_bounds(problem: Problem) -> dict[str, int]:

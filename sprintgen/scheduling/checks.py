@@ -3,8 +3,11 @@
 Codes (stable; documented in README.md, "Scheduling and capacity checks"):
   not-planned          error    stories that did not fit in the sprints allowed (--sprints, or a pin past them)
   story-too-large      warning  a story larger than every sprint's capacity (split it)
-  sprint-over-capacity warning  a sprint loaded above its capacity (pins, --sprints, a sprint the team file lowers)
-  pinned-late          warning  a story pinned to a sprint before (sequential: or in) the sprint of a dependency
+  sprint-over-capacity warning  a sprint loaded above its capacity (pins, a sprint the team file lowers); an error
+                                when the scheduler overfilled it to keep pins and dependencies (no plan within
+                                capacity keeps them, or none was found)
+  pinned-late          warning  a story pinned to a sprint before (sequential: or in) the sprint of a dependency,
+                                only when no plan can keep the pin (the message names the chain of blockers)
   skill-missing        warning  a skill stories need that no member has, with the stories and points
   skill-overload       warning  a sprint whose points on one skill exceed what the members holding it can carry
                                 (a story needing several skills puts an equal share of its points on each)
@@ -15,21 +18,35 @@ Codes (stable; documented in README.md, "Scheduling and capacity checks"):
 
 from __future__ import annotations
 
-from sprintgen.model import Finding, Plan, PlannedStory, Team, format_points
-from sprintgen.capacity import Capacities, member_capacity
+from dataclasses import dataclass, field
+from typing import Optional
 
-EPS = 1e-9
+from sprintgen.capacity import Capacities
+from sprintgen.model import EPS, Finding, Plan, PlannedStory, Team, format_points, round_points
+from sprintgen.scheduling.skill_load import SkillLoads
+
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def run_checks(plan: Plan, team: Team, capacities: Capacities) -> list[Finding]:
+@dataclass
+class ScheduleNotes:
+    """What the scheduler proved or had to do about the pins, for the findings to explain."""
+
+    late_pins: dict[str, str] = field(default_factory=dict)  # pinned story -> why no plan keeps its blockers before
+    overfilled: list[int] = field(default_factory=list)  # sprints overfilled to keep pins and dependencies
+    overfill_reason: Optional[str] = None  # the capacity proof that no plan within capacity keeps them, if any
+
+
+def run_checks(plan: Plan, team: Team, capacities: Capacities, notes: ScheduleNotes | None = None
+               ) -> list[Finding]:
     """Every finding for a plan, errors first, in a stable order."""
+    notes = notes or ScheduleNotes()
     findings: list[Finding] = []
     findings += _not_planned(plan)
     too_large = _too_large(plan, capacities)
     findings += too_large
-    findings += _over_capacity(plan, {f.stories[0] for f in too_large})
-    findings += _dependency_order(plan, team)
+    findings += _over_capacity(plan, {f.stories[0] for f in too_large}, notes)
+    findings += _dependency_order(plan, team, notes)
     findings += _skills_missing(plan, team)
     findings += _skill_overload(plan, team)
     findings += _critical_path(plan)
@@ -38,7 +55,7 @@ def run_checks(plan: Plan, team: Team, capacities: Capacities) -> list[Finding]:
 
 
 def _points(value: float) -> str:
-    return format_points(round(value, 4))
+    return format_points(round_points(value))
 
 
 def _too_large(plan: Plan, capacities: Capacities) -> list[Finding]:
@@ -55,15 +72,27 @@ def _too_large(plan: Plan, capacities: Capacities) -> list[Finding]:
     return out
 
 
-def _over_capacity(plan: Plan, too_large: set[str]) -> list[Finding]:
-    """Sprints above capacity, except one holding a single too-large story alone (reported as story-too-large)."""
-    return [
-        Finding(level="warning", code="sprint-over-capacity", sprint=s.number, stories=list(s.stories),
-                message=(f"{s.name} is loaded with {_points(s.load)} points, over its capacity of "
-                         f"{_points(s.capacity)} (+{_points(s.load - s.capacity)})"))
-        for s in plan.sprints
-        if s.load > s.capacity + EPS and not (len(s.stories) == 1 and s.stories[0] in too_large)
-    ]
+def _over_capacity(plan: Plan, too_large: set[str], notes: ScheduleNotes) -> list[Finding]:
+    """Sprints above capacity, except one holding a single too-large story alone (reported as story-too-large).
+
+    A sprint the scheduler overfilled to keep the pins and dependencies is an error: the plan cannot be committed
+    to as it is."""
+    out = []
+    for s in plan.sprints:
+        if s.load <= s.capacity + EPS or (len(s.stories) == 1 and s.stories[0] in too_large):
+            continue
+        message = (f"{s.name} is loaded with {_points(s.load)} points, over its capacity of "
+                   f"{_points(s.capacity)} (+{_points(s.load - s.capacity)})")
+        if s.number in notes.overfilled:
+            why = (f"no plan within capacity exists: {notes.overfill_reason}" if notes.overfill_reason
+                   else "no plan within capacity was found")
+            out.append(Finding(level="error", code="sprint-over-capacity", sprint=s.number, stories=list(s.stories),
+                               message=(f"{message}, to plan the blockers of pinned stories before them; {why}; "
+                                        "pin them later, add capacity or cut scope")))
+        else:
+            out.append(Finding(level="warning", code="sprint-over-capacity", sprint=s.number,
+                               stories=list(s.stories), message=message))
+    return out
 
 
 def _not_planned(plan: Plan) -> list[Finding]:
@@ -79,9 +108,10 @@ def _not_planned(plan: Plan) -> list[Finding]:
     )]
 
 
-def _dependency_order(plan: Plan, team: Team) -> list[Finding]:
-    """Dependencies a pin forces out of order. The scheduler never plans an unpinned story before its blockers
-    (a blocker pinned late holds back what depends on it), so every such case is a pinned story."""
+def _dependency_order(plan: Plan, team: Team, notes: ScheduleNotes) -> list[Finding]:
+    """Dependencies a pin forces out of order. The scheduler plans the blockers of a pinned story before it
+    whenever any plan can (the validation pass makes sure), so each case is a pin no plan can keep, with the chain
+    that proves it, or a blocker `--sprints` left out."""
     by_key = {s.key: s for s in plan.stories}
     sequential = team.dependencies == "sequential"
     out = []
@@ -102,10 +132,11 @@ def _dependency_order(plan: Plan, team: Team) -> list[Finding]:
             if blocker.sprint < story.sprint or (blocker.sprint == story.sprint and not sequential):
                 continue
             relation = "the same sprint as" if blocker.sprint == story.sprint else "a sprint before"
+            why = f"; no plan can keep the pin: {notes.late_pins[story.key]}" if story.key in notes.late_pins else ""
             out.append(Finding(
                 level="warning", code="pinned-late", sprint=story.sprint, stories=[story.key, dep],
                 message=(f"{story.key} is pinned to sprint {story.sprint}, {relation} {dep} (sprint "
-                         f"{blocker.sprint}), which it depends on; pin it later or drop the pin"),
+                         f"{blocker.sprint}), which it depends on{why}; pin it later or drop the pin"),
             ))
     return out
 
@@ -132,45 +163,23 @@ def _skills_missing(plan: Plan, team: Team) -> list[Finding]:
 
 
 def _skill_overload(plan: Plan, team: Team) -> list[Finding]:
-    """Per sprint and skill: the points needing it against what the members holding it can carry that sprint.
-
-    A story needing several skills puts an equal share of its points on each (the work is shared out); a skill
-    nobody has is reported once as skill-missing instead.
-    """
+    """Per sprint and skill: the points needing it against what the members holding it can carry that sprint
+    (the rule of `skill_load`, the one the balancing pass relieves)."""
     if not team.members:
         return []
-    holders: dict[str, list] = {}
-    for member in team.members:
-        for skill in member.skills:
-            holders.setdefault(skill, []).append(member)
-    by_key = {s.key: s for s in plan.stories}
-    cache: dict[tuple[int, int], float] = {}
-
-    def carried(member, number: int) -> float:
-        key = (id(member), number)
-        if key not in cache:
-            cache[key] = member_capacity(team, member, number)
-        return cache[key]
-
+    loads = SkillLoads(team, {s.key: s for s in plan.stories})
     out = []
     for sprint in plan.sprints:
-        load: dict[str, float] = {}
-        needing: dict[str, list[str]] = {}
-        for key in sprint.stories:
-            story = by_key[key]
-            for skill in story.skills:
-                if skill in holders:
-                    load[skill] = load.get(skill, 0.0) + story.estimate.likely / len(story.skills)
-                    needing.setdefault(skill, []).append(key)
+        load = loads.load(sprint.stories)
         for skill in sorted(load):
-            carry = sum(carried(m, sprint.number) for m in holders[skill])
-            if load[skill] > carry + EPS:
-                names = ", ".join(m.name for m in holders[skill])
+            if loads.overload(skill, load[skill], sprint.number) > EPS:
+                needing = [k for k in sprint.stories if skill in loads.shares(k)]
+                names = ", ".join(m.name for m in loads.holders[skill])
                 out.append(Finding(
-                    level="warning", code="skill-overload", sprint=sprint.number, stories=needing[skill],
+                    level="warning", code="skill-overload", sprint=sprint.number, stories=needing,
                     message=(f"{sprint.name} needs {_points(load[skill])} points of '{skill}' but its holders "
-                             f"({names}) can carry {_points(carry)}; move some of these stories to another sprint, "
-                             "pair up, or train another member"),
+                             f"({names}) can carry {_points(loads.carry(skill, sprint.number))}; move some of these "
+                             "stories to another sprint, pair up, or train another member"),
                 ))
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sprintgen.scheduling.solver import EPS, Problem, successors
+from sprintgen.scheduling.problem import EPS, Problem, successors
 
 #: Passes over all stories; each pass only moves stories earlier, so a few reach a fixed point on real backlogs.
 PULL_PASSES = 4
@@ -75,6 +75,7 @@ def pull_forward(problem: Problem, assignment: list[Optional[int]]) -> list[Opti
     rank = problem.ranks()
     order = sorted(range(problem.n), key=rank.__getitem__)
     gap = 1 if problem.sequential else 0
+    succ = successors(problem)
     for _ in range(PULL_PASSES):
         moved = False
         for task in order:
@@ -87,6 +88,8 @@ def pull_forward(problem: Problem, assignment: list[Optional[int]]) -> list[Opti
             earliest = max(pred_sprints, default=0) + gap
             earliest = max(earliest, 1)
             latest = (current - 1) if current is not None else last
+            if current is None:  # an unplanned story still goes before what is planned after it (a pin)
+                latest = min([latest] + [result[s] - gap for s in succ[task] if result[s] is not None])
             if earliest > latest:
                 continue
             target = tree.first_fit(earliest, latest, problem.sizes[task])

@@ -9,6 +9,10 @@ heuristic; the search is cyclic best-first (one queue per sprint count, least id
 sprints used plus a lower bound on the rest (capacity, large stories, the sprints each story's dependents need)
 cannot beat the best plan, and remembered so the same set is never expanded twice with as many sprints.
 Everything is counted in nodes: the result does not depend on the machine's speed.
+
+Pinned stories join the load of their sprint whatever its room; the other stories share what room is left, and a
+load that leaves out a story whose deadline (`pins`) is this sprint is not a child. A sprint with nothing available
+(everything left waits for a later pin) is an empty load.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import heapq
 import math
 from typing import Optional
 
+from sprintgen.graph import bits, chain_depths, descendant_masks, kahn_order, successor_lists
 from sprintgen.scheduling.bounds import WINDOW_MAX_TASKS, earliest_sprints_cached
-from sprintgen.scheduling.solver import EPS, Problem, successors
+from sprintgen.scheduling.pins import analyse_pins
+from sprintgen.scheduling.problem import EPS, Problem, room_after_pins, successors
 
 #: Beams, narrowest first: per sprint, at most this many enumeration steps and this many full loads kept (the
 #: fullest). A narrow beam often finds the plan at once; when it is exhausted, the next, wider one searches again.
@@ -38,12 +44,8 @@ class StationSearch:
         n = self.n = problem.n
         self.sizes = [problem.sizes[t] for t in self.order]
         self.preds = [[position[p] for p in problem.preds[t]] for t in self.order]
-        self.succ = [[] for _ in range(n)]
-        self.predmask = [0] * n
-        for i, preds in enumerate(self.preds):
-            for p in preds:
-                self.succ[p].append(i)
-                self.predmask[i] |= 1 << p
+        self.succ = successor_lists(self.preds)
+        self.predmask = [sum(1 << p for p in preds) for preds in self.preds]
         self.sequential = problem.sequential
         self.full = (1 << n) - 1
         self.budget = budget
@@ -54,40 +56,60 @@ class StationSearch:
         self.complete = False  # the search ended with nothing left to try: its best is the optimum
         self.steady = problem.capacity(problem.steady_from)
         self.largest = max([problem.capacity(s) for s in range(1, problem.steady_from)] + [self.steady])
+        self._prepare_pins(position)
         self._prepare_bounds()
+
+    def _prepare_pins(self, position: dict[int, int]) -> None:
+        """Pins (per sprint, as masks) and deadlines (the tasks due by each sprint, as masks) in internal labels."""
+        self.pins_at: dict[int, int] = {}
+        self.pin_of = [0] * self.n  # internal task -> its pinned sprint, or 0
+        for task, sprint in self.problem.pinned.items():
+            self.pins_at[sprint] = self.pins_at.get(sprint, 0) | 1 << position[task]
+            self.pin_of[position[task]] = sprint
+        self.pinned_mask = sum(self.pins_at.values())
+        self.last_pin = max(self.pins_at, default=0)
+        self.due_by: dict[int, int] = {}  # sprint -> tasks due in it (cumulated in `due_mask`)
+        for task, sprint in analyse_pins(self.problem).deadlines.items():
+            self.due_by[sprint] = self.due_by.get(sprint, 0) | 1 << position[task]
+        # pins past the irregular sprints change the room of their sprints: count them one by one
+        self.steady_after = max(self.problem.steady_from, self.last_pin + 1)
+
+    def due_mask(self, sprint: int) -> int:
+        """The tasks whose deadline is this sprint or earlier."""
+        return sum(mask for number, mask in self.due_by.items() if number <= sprint)
+
+    def room(self, sprint: int) -> float:
+        """What the unpinned stories can take in a sprint."""
+        return room_after_pins(self.problem, sprint)
 
     # --- bounds -------------------------------------------------------------------------------------------------
 
     def _prepare_bounds(self) -> None:
         n, c = self.n, self.largest
-        below = [0] * n  # transitive successors, as masks
-        for i in reversed(range(n)):
-            mask = 0
-            for s in self.succ[i]:
-                mask |= below[s] | (1 << s)
-            below[i] = mask
-        chain = [1] * n
-        for i in reversed(range(n)):
-            chain[i] = 1 + max((chain[s] for s in self.succ[i]), default=0)
+        order = list(range(n))  # internal labels are a topological order
+        below = descendant_masks(self.succ, order)
+        chain = chain_depths(self.succ, order)
+        free_size = [0.0 if self.pinned_mask >> i & 1 else self.sizes[i] for i in range(n)]
         need = []
         for i in range(n):
-            work = self.sizes[i] + sum(self.sizes[j] for j in _bits(below[i]))
+            work = free_size[i] + sum(free_size[j] for j in bits(below[i]))
             stations = max(1, math.ceil(work / c - EPS)) if c > EPS else n
             need.append(max(stations, chain[i]) if self.sequential else stations)
-        if n <= WINDOW_MAX_TASKS and c > EPS and max(self.sizes, default=0) <= c + EPS:
+        if not self.pinned_mask and n <= WINDOW_MAX_TASKS and c > EPS and max(self.sizes, default=0) <= c + EPS:
             # the windowed bound of bounds.py, read backwards: sprints a story and all its dependents need
             windowed = earliest_sprints_cached(self.problem, c, backward=True)
             need = [max(need[i], windowed[self.order[i]]) for i in range(n)]
         self.tail_need = need
         self.by_need = sorted(range(n), key=lambda i: -need[i])
-        half = sum(1 << i for i in range(n) if self.sizes[i] > c / 2 + EPS)
-        exact_half = sum(1 << i for i in range(n) if abs(self.sizes[i] - c / 2) <= EPS)
-        self.lb2 = (half, exact_half)
-        t1 = sum(1 << i for i in range(n) if self.sizes[i] > 2 * c / 3 + EPS)
-        t23 = sum(1 << i for i in range(n) if abs(self.sizes[i] - 2 * c / 3) <= EPS)
-        t12 = sum(1 << i for i in range(n) if c / 3 + EPS < self.sizes[i] < 2 * c / 3 - EPS)
-        t13 = sum(1 << i for i in range(n) if abs(self.sizes[i] - c / 3) <= EPS)
-        self.lb3 = (t1, t23, t12, t13)
+        free = self.full & ~self.pinned_mask  # pinned stories share their sprint whatever their size
+
+        def having(test) -> int:
+            return sum(1 << i for i in range(n) if test(self.sizes[i])) & free
+
+        self.lb2 = (having(lambda size: size > c / 2 + EPS), having(lambda size: abs(size - c / 2) <= EPS))
+        self.lb3 = (having(lambda size: size > 2 * c / 3 + EPS), having(lambda size: abs(size - 2 * c / 3) <= EPS),
+                    having(lambda size: c / 3 + EPS < size < 2 * c / 3 - EPS),
+                    having(lambda size: abs(size - c / 3) <= EPS))
 
     def _rest_capacity(self, k: int, remaining: float) -> int:
         """Fewest further sprints after sprint k whose capacities hold `remaining` points."""
@@ -95,10 +117,10 @@ class StationSearch:
             return 0
         count = 0
         number = k
-        while number + 1 < self.problem.steady_from:
+        while number + 1 < self.steady_after:
             number += 1
             count += 1
-            remaining -= self.problem.capacity(number)
+            remaining -= self.room(number)
             if remaining <= EPS:
                 return count
         return count + math.ceil(remaining / self.steady - EPS)
@@ -117,19 +139,28 @@ class StationSearch:
             if free >> i & 1:
                 best = max(best, self.tail_need[i])
                 break
+        if free & self.pinned_mask:  # a story pinned later ends the plan no earlier than its sprint
+            return max(k + best, max(self.pin_of[i] for i in bits(free & self.pinned_mask)))
         return k + best
 
     # --- full loads ---------------------------------------------------------------------------------------------
 
-    def full_loads(self, mask: int, capacity: float) -> list[tuple[float, int]]:
-        """The fullest maximal loads of the next sprint: (load, mask after it), fullest first, then by rank."""
+    def full_loads(self, mask: int, sprint: int) -> list[tuple[float, int]]:
+        """The fullest maximal loads of a sprint: (unpinned load, mask after it), fullest first, then by rank."""
+        capacity = self.room(sprint)
+        pinned_now = self.pins_at.get(sprint, 0)
+        start = mask | pinned_now
+        done = start if not self.sequential else mask  # concurrent: a pin's dependents may follow it in its sprint
         # in topological order: every subset is then generated once, each story after the ones it depends on
-        available = [i for i in range(self.n) if not mask >> i & 1 and self.predmask[i] & ~mask == 0]
+        available = [i for i in range(self.n) if not start >> i & 1 and not self.pinned_mask >> i & 1
+                     and self.predmask[i] & ~done == 0]
+        due = self.due_mask(sprint) if self.due_by else 0
         if not available:
-            return []
+            return [(0.0, start)] if start & due == due and (pinned_now or self.pinned_mask & ~mask) else []
         found: list[tuple[float, int]] = []
         steps = 0
         sizes, succ, predmask, sequential = self.sizes, self.succ, self.predmask, self.sequential
+        pinned = self.pinned_mask
 
         limit = self.budget - self.nodes if self.exact else self.enum_steps
 
@@ -149,7 +180,7 @@ class StationSearch:
                 chosen = current | (1 << task)
                 following = cands
                 if not sequential:
-                    released = [s for s in succ[task] if predmask[s] & ~chosen == 0]
+                    released = [s for s in succ[task] if predmask[s] & ~chosen == 0 and not pinned >> s & 1]
                     if released:
                         following = cands[:idx + 1] + sorted(cands[idx + 1:] + released)
                 extend(following, idx + 1, chosen, load + sizes[task])
@@ -162,7 +193,9 @@ class StationSearch:
                     return
             found.append((load, current))
 
-        extend(available, 0, mask, 0.0)
+        extend(available, 0, start, 0.0)
+        if due:
+            found = [(load, after) for load, after in found if after & due == due]
         # count the scans around the enumeration too (available stories, bounds of the children), so that the
         # budget tracks the work done rather than only the enumeration
         self.nodes += steps + self.n // 8 + len(found)
@@ -181,7 +214,7 @@ class StationSearch:
         expands, at each, the node with the least idle capacity so far. It dives like depth-first search, but never
         gets stuck in the first subtree (Sewell & Jacobson's CBFS).
         """
-        total = sum(self.sizes)
+        total = sum(size for i, size in enumerate(self.sizes) if not self.pinned_mask >> i & 1)
         target = self.bound(0, 0, total)
         best = upper
         best_node = -1
@@ -214,8 +247,8 @@ class StationSearch:
                 level += 1
                 continue
             while len(capacity_so_far) <= k + 1:
-                capacity_so_far.append(capacity_so_far[-1] + self.problem.capacity(len(capacity_so_far)))
-            for load, after in self.full_loads(mask, self.problem.capacity(k + 1)):
+                capacity_so_far.append(capacity_so_far[-1] + self.room(len(capacity_so_far)))
+            for load, after in self.full_loads(mask, k + 1):
                 planned = done + load
                 child = len(masks)
                 masks.append(after)
@@ -227,9 +260,9 @@ class StationSearch:
                 if self.bound(after, k + 1, total - planned) >= best:
                     continue
                 seen = memo.get(after)
-                if seen is not None and seen <= k + 1:
+                if seen is not None and seen <= k + 1 and after != mask:  # an empty sprint waits for a pin
                     continue
-                memo[after] = k + 1
+                memo[after] = min(memo.get(after, k + 1), k + 1)
                 while len(levels) <= k + 1:
                     levels.append([])
                 idle = capacity_so_far[k + 1] - planned
@@ -246,37 +279,17 @@ class StationSearch:
         assignment = [0] * self.n
         previous = 0
         for number, after in enumerate(chain, start=1):
-            for i in _bits(after & ~previous):
+            for i in bits(after & ~previous):
                 assignment[self.order[i]] = number
             previous = after
         return assignment
-
-
-def _bits(mask: int):
-    """Indices of the set bits of a mask, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
 
 
 def _size_first_order(problem: Problem) -> list[int]:
     """A topological order taking the largest available story first (then by rank): the enumeration of loads
     follows it, so the fullest loads turn up before the enumeration is cut."""
     ranks = problem.ranks()
-    succ = successors(problem)
-    indegree = [len(p) for p in problem.preds]
-    heap = [(-problem.sizes[i], ranks[i], i) for i in range(problem.n) if indegree[i] == 0]
-    heapq.heapify(heap)
-    order = []
-    while heap:
-        _, _, task = heapq.heappop(heap)
-        order.append(task)
-        for s in succ[task]:
-            indegree[s] -= 1
-            if indegree[s] == 0:
-                heapq.heappush(heap, (-problem.sizes[s], ranks[s], s))
-    return order
+    return kahn_order(problem.preds, successors(problem), lambda i: (-problem.sizes[i], ranks[i]))
 
 
 def search(problem: Problem, upper: int, budget: int) -> tuple[Optional[list[int]], bool]:
@@ -289,7 +302,8 @@ def search(problem: Problem, upper: int, budget: int) -> tuple[Optional[list[int
     if problem.n == 0 or problem.n > 2000:
         return None, False
     engine = StationSearch(problem, budget // 4, exact=True)
-    if engine.steady <= EPS or any(s > engine.steady + EPS for s in problem.sizes):
+    if engine.steady <= EPS or any(s > engine.steady + EPS for t, s in enumerate(problem.sizes)
+                                   if t not in problem.pinned):
         return None, False
     found = None
     if problem.n <= EXACT_MAX_TASKS:

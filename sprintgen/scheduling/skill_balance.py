@@ -12,39 +12,14 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from sprintgen.model import BacklogStory, Team
-from sprintgen.capacity import Capacities, member_capacity
+from sprintgen.capacity import Capacities
+from sprintgen.model import EPS, BacklogStory, Team
+from sprintgen.scheduling.skill_load import SkillLoads
 
-EPS = 1e-9
 #: Moves and swaps examined at most (a count, not a time, so plans are the same on any machine).
 MAX_EVALUATIONS = 100_000
 
-
-class SkillLoads:
-    """Per sprint: the points needing each skill, against what the members holding it can carry there."""
-
-    def __init__(self, team: Team, stories: dict[str, BacklogStory]) -> None:
-        self.holders: dict[str, list] = {}
-        for member in team.members:
-            for skill in member.skills:
-                self.holders.setdefault(skill, []).append(member)
-        self.team = team
-        self.stories = stories
-        self._carry: dict[tuple[str, int], float] = {}
-
-    def shares(self, key: str) -> dict[str, float]:
-        """The points a story puts on each skill someone holds (an equal share per skill, as the check counts)."""
-        story = self.stories[key]
-        if not story.skills:
-            return {}
-        share = story.estimate.likely / len(story.skills)
-        return {skill: share for skill in story.skills if skill in self.holders}
-
-    def carry(self, skill: str, sprint: int) -> float:
-        """What the holders of `skill` can carry in `sprint`."""
-        if (skill, sprint) not in self._carry:
-            self._carry[(skill, sprint)] = sum(member_capacity(self.team, m, sprint) for m in self.holders[skill])
-        return self._carry[(skill, sprint)]
+Points = dict[str, float]  # points per skill
 
 
 def balance_skills(sprint_of: dict[str, Optional[int]], stories: dict[str, BacklogStory],
@@ -55,102 +30,129 @@ def balance_skills(sprint_of: dict[str, Optional[int]], stories: dict[str, Backl
     loads = SkillLoads(team, stories)
     if not loads.holders:
         return dict(sprint_of)
-    plan = dict(sprint_of)
-    count = max((s for s in plan.values() if s is not None), default=0)
-    size = {k: stories[k].estimate.likely for k in plan}
-    share = {k: loads.shares(k) for k in plan}
-    load = {n: 0.0 for n in range(1, count + 1)}
-    skill_load: dict[int, dict[str, float]] = {n: {} for n in range(1, count + 1)}
-    for key, sprint in plan.items():
-        if sprint is None:
-            continue
-        load[sprint] += size[key]
-        for skill, points in share[key].items():
-            skill_load[sprint][skill] = skill_load[sprint].get(skill, 0.0) + points
+    return SkillBalancer(sprint_of, stories, loads, preds, succs, capacities, sequential, rank).run()
 
-    def over(sprint: int, change: dict[str, float]) -> float:
+
+class SkillBalancer:
+    """The state of one balancing pass: where each story is, each sprint's load and skill loads, the budget."""
+
+    def __init__(self, sprint_of: dict[str, Optional[int]], stories: dict[str, BacklogStory], loads: SkillLoads,
+                 preds: dict[str, list[str]], succs: dict[str, list[str]],
+                 capacities: Capacities | Callable[[int], float], sequential: bool, rank: dict[str, int]) -> None:
+        self.loads = loads
+        self.stories = stories
+        self.preds, self.succs = preds, succs
+        self.capacities = capacities
+        self.gap = 1 if sequential else 0
+        self.rank = rank
+        self.plan = dict(sprint_of)
+        self.count = max((s for s in self.plan.values() if s is not None), default=0)
+        self.size = {k: stories[k].estimate.likely for k in self.plan}
+        self.share = {k: loads.shares(k) for k in self.plan}
+        self.load = {n: 0.0 for n in range(1, self.count + 1)}
+        self.skill_load: dict[int, Points] = {n: {} for n in range(1, self.count + 1)}
+        self.by_sprint: dict[int, set[str]] = {n: set() for n in range(1, self.count + 1)}
+        for key, sprint in self.plan.items():
+            if sprint is None:
+                continue
+            self.load[sprint] += self.size[key]
+            self.by_sprint[sprint].add(key)
+            for skill, points in self.share[key].items():
+                self.skill_load[sprint][skill] = self.skill_load[sprint].get(skill, 0.0) + points
+        # pinned stories stay; stories needing no held skill cannot relieve anything
+        self.movable = {k for k in self.plan if self.plan[k] is not None and stories[k].sprint is None
+                        and self.share[k]}
+        self.budget = MAX_EVALUATIONS
+
+    def run(self) -> dict[str, Optional[int]]:
+        """Overloaded sprints first to last, their stories by priority: apply the first move or swap that helps,
+        until a whole round changes nothing or the budget is spent."""
+        improved = True
+        while improved and self.budget > 0:
+            improved = False
+            for sprint in range(1, self.count + 1):
+                for key in sorted(self.by_sprint[sprint] & self.movable, key=self.rank.__getitem__):
+                    if self.budget <= 0 or self.over(sprint, {}) <= EPS:
+                        break
+                    if self.plan[key] == sprint and self.relieve(key, sprint):
+                        improved = True
+        return self.plan
+
+    def over(self, sprint: int, change: Points) -> float:
         """Skill overload of a sprint after adding `change` (points per skill)."""
         total = 0.0
-        skills = set(skill_load[sprint]) | set(change)
-        for skill in skills:
-            value = skill_load[sprint].get(skill, 0.0) + change.get(skill, 0.0)
-            total += max(0.0, value - loads.carry(skill, sprint))
+        for skill in set(self.skill_load[sprint]) | set(change):
+            value = self.skill_load[sprint].get(skill, 0.0) + change.get(skill, 0.0)
+            total += self.loads.overload(skill, value, sprint)
         return total
 
-    def window(key: str, ignore: str | None = None) -> tuple[int, int]:
-        gap = 1 if sequential else 0
-        low = max([plan[p] + gap for p in preds[key] if p != ignore and plan[p] is not None] + [1])
-        high = min([plan[s] - gap for s in succs[key] if s != ignore and plan[s] is not None] + [count])
+    def window(self, key: str) -> tuple[int, int]:
+        """The sprints a story may move to without breaking a dependency."""
+        plan = self.plan
+        low = max([plan[p] + self.gap for p in self.preds[key] if plan[p] is not None] + [1])
+        high = min([plan[s] - self.gap for s in self.succs[key] if plan[s] is not None] + [self.count])
         return low, high
 
-    def neg(points: dict[str, float]) -> dict[str, float]:
-        return {skill: -value for skill, value in points.items()}
-
-    def merged(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-        out = dict(a)
-        for skill, value in b.items():
-            out[skill] = out.get(skill, 0.0) + value
-        return out
-
-    movable = {k for k in plan if plan[k] is not None and stories[k].sprint is None and share[k]}
-    by_sprint: dict[int, set[str]] = {n: set() for n in range(1, count + 1)}
-    for key, sprint in plan.items():
-        if sprint is not None:
-            by_sprint[sprint].add(key)
-    budget = MAX_EVALUATIONS
-
-    def try_key(key: str, here: int) -> bool:
+    def relieve(self, key: str, here: int) -> bool:
         """Apply the first move or swap of `key` (nearest sprint first) that lowers the overload."""
-        nonlocal budget
-        low, high = window(key)
+        low, high = self.window(key)
         targets = sorted((t for t in range(low, high + 1) if t != here), key=lambda t: (abs(t - here), t))
         for there in targets:
-            before = over(here, {}) + over(there, {})
-            budget -= 1
-            if load[there] + size[key] <= capacities(there) + EPS:
-                if before - over(here, neg(share[key])) - over(there, share[key]) > EPS:
-                    _move(key, here, there, plan, load, skill_load, size, share, by_sprint)
+            before = self.over(here, {}) + self.over(there, {})
+            self.budget -= 1
+            if self.load[there] + self.size[key] <= self.capacities(there) + EPS:
+                if before - self.over(here, _neg(self.share[key])) - self.over(there, self.share[key]) > EPS:
+                    self.move(key, here, there)
                     return True
-            for other in sorted(by_sprint[there], key=rank.__getitem__):
-                budget -= 1
-                if budget <= 0:
-                    return False
-                if stories[other].sprint is not None or other in preds[key] or other in succs[key]:
-                    continue
-                if load[there] - size[other] + size[key] > capacities(there) + EPS:
-                    continue
-                if load[here] - size[key] + size[other] > capacities(here) + EPS:
-                    continue
-                low2, high2 = window(other)
-                if not low2 <= here <= high2:
-                    continue
-                after = (over(here, merged(neg(share[key]), share[other]))
-                         + over(there, merged(neg(share[other]), share[key])))
-                if before - after > EPS:
-                    _move(key, here, there, plan, load, skill_load, size, share, by_sprint)
-                    _move(other, there, here, plan, load, skill_load, size, share, by_sprint)
-                    return True
+            partner, spent = self.swap_partner(key, here, there, before)
+            if spent:
+                return False
+            if partner is not None:
+                self.move(key, here, there)
+                self.move(partner, there, here)
+                return True
         return False
 
-    improved = True
-    while improved and budget > 0:
-        improved = False
-        for sprint in range(1, count + 1):
-            for key in sorted(by_sprint[sprint] & movable, key=rank.__getitem__):
-                if budget <= 0 or over(sprint, {}) <= EPS:
-                    break
-                if plan[key] == sprint and try_key(key, sprint):
-                    improved = True
-    return plan
+    def swap_partner(self, key: str, here: int, there: int, before: float) -> tuple[Optional[str], bool]:
+        """The first story of `there` (by priority) that can trade places with `key` and lowers the overload, and
+        whether the budget ran out looking for it."""
+        for other in sorted(self.by_sprint[there], key=self.rank.__getitem__):
+            self.budget -= 1
+            if self.budget <= 0:
+                return None, True
+            if self.stories[other].sprint is not None or other in self.preds[key] or other in self.succs[key]:
+                continue
+            if self.load[there] - self.size[other] + self.size[key] > self.capacities(there) + EPS:
+                continue
+            if self.load[here] - self.size[key] + self.size[other] > self.capacities(here) + EPS:
+                continue
+            low, high = self.window(other)
+            if not low <= here <= high:
+                continue
+            after = (self.over(here, _merged(_neg(self.share[key]), self.share[other]))
+                     + self.over(there, _merged(_neg(self.share[other]), self.share[key])))
+            if before - after > EPS:
+                return other, False
+        return None, False
+
+    def move(self, key: str, here: int, there: int) -> None:
+        """Move a story between sprints, keeping the loads up to date."""
+        self.plan[key] = there
+        self.by_sprint[here].discard(key)
+        self.by_sprint[there].add(key)
+        self.load[here] -= self.size[key]
+        self.load[there] += self.size[key]
+        for skill, points in self.share[key].items():
+            self.skill_load[here][skill] -= points
+            self.skill_load[there][skill] = self.skill_load[there].get(skill, 0.0) + points
 
 
-def _move(key: str, here: int, there: int, plan: dict, load: dict, skill_load: dict, size: dict, share: dict,
-          by_sprint: dict) -> None:
-    plan[key] = there
-    by_sprint[here].discard(key)
-    by_sprint[there].add(key)
-    load[here] -= size[key]
-    load[there] += size[key]
-    for skill, points in share[key].items():
-        skill_load[here][skill] -= points
-        skill_load[there][skill] = skill_load[there].get(skill, 0.0) + points
+def _neg(points: Points) -> Points:
+    return {skill: -value for skill, value in points.items()}
+
+
+def _merged(a: Points, b: Points) -> Points:
+    out = dict(a)
+    for skill, value in b.items():
+        out[skill] = out.get(skill, 0.0) + value
+    return out
