@@ -222,6 +222,7 @@ class StationSearch:
         masks: list[int] = [0]
         levels: list[list] = [[(0.0, 0, 0, 0.0)]]  # per sprint count: (idle, tie, node id, planned points)
         memo: dict[int, int] = {0: 0}
+        waiting: set[int] = set()  # nodes after an empty sprint (waiting for a pin): the memo must not cut them
         capacity_so_far = [0.0]
         level = 0
         empty_rounds = 0
@@ -243,7 +244,7 @@ class StationSearch:
             _idle, _tie, node, done = heapq.heappop(heap)
             mask = masks[node]
             k = level
-            if memo.get(mask, k) < k or self.bound(mask, k, total - done) >= best:
+            if (memo.get(mask, k) < k and node not in waiting) or self.bound(mask, k, total - done) >= best:
                 level += 1
                 continue
             while len(capacity_so_far) <= k + 1:
@@ -260,7 +261,9 @@ class StationSearch:
                 if self.bound(after, k + 1, total - planned) >= best:
                     continue
                 seen = memo.get(after)
-                if seen is not None and seen <= k + 1 and after != mask:  # an empty sprint waits for a pin
+                if after == mask:
+                    waiting.add(child)  # an empty sprint: the same stories planned, a sprint later
+                elif seen is not None and seen <= k + 1:
                     continue
                 memo[after] = min(memo.get(after, k + 1), k + 1)
                 while len(levels) <= k + 1:
