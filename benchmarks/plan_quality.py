@@ -5,8 +5,14 @@ capacity (stories up to a whole sprint) and loose capacity (small stories), in b
 instances the plan is also compared with the true optimum, found here by an exhaustive search independent of
 sprintgen's own (every assignment of stories to sprints, in topological order, with only capacity pruning).
 
-    python benchmarks/plan_quality.py                    # 40 instances per family, 12 small ones
-    python benchmarks/plan_quality.py --instances 100 --seed 2
+Then the same shapes with pinned stories and per-sprint capacities (20-60 points, lower first sprints as holidays
+and absences make them), in both modes, against an exact reference: OR-Tools CP-SAT (`pip install -e ".[bench]"`),
+which proves the fewest sprints of a plan keeping every pin, dependency and capacity, or that none exists. A plan is
+invalid when it breaks a pin, a dependency or a capacity although CP-SAT found a plan that keeps them all.
+
+    python benchmarks/plan_quality.py                    # 40 instances per family, 12 small ones, 15 pinned ones
+    python benchmarks/plan_quality.py --instances 100 --seed 2 --pinned 40
+    python benchmarks/plan_quality.py --pinned 0         # without the exact reference (no OR-Tools needed)
 """
 
 from __future__ import annotations
@@ -116,6 +122,9 @@ def main() -> int:
     parser.add_argument("--instances", type=int, default=40, help="instances per family (n = 10..80)")
     parser.add_argument("--small", type=int, default=12, help="small instances per family (n = 5..9), exhaustive")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pinned", type=int, default=15,
+                        help="pinned instances per family (n = 15..60) against CP-SAT; 0 to skip")
+    parser.add_argument("--seconds", type=float, default=20.0, help="CP-SAT time limit per instance")
     args = parser.parse_args()
     print(f"{'family':34} {'plans':>5} {'at LB':>6} {'proven':>7} {'max gap':>7} {'small':>5} {'optimal':>8} "
           f"{'median ms':>9} {'worst ms':>8}")
@@ -153,6 +162,10 @@ def main() -> int:
                       f"{args.small:5d} {optimal:4d}/{args.small:<3d} {1000 * statistics.median(times):9.1f} "
                       f"{1000 * max(times):8.1f}")
     print(f"invalid plans: {invalid}")
+    if args.pinned:
+        from pinned_quality import pinned_section  # noqa: E402 (needs OR-Tools, asked for only here)
+
+        invalid += pinned_section(args.pinned, args.seed, args.seconds)
     return 1 if invalid else 0
 
 

@@ -78,7 +78,6 @@ def critical_path(dag: DependencyGraph, weight: dict[str, float]) -> tuple[list[
     return list(reversed(path)), best[end]
 
 
-
 # --- index-level helpers: tasks 0..n-1, preds[i] lists the tasks i depends on ---------------------------------------
 
 
