@@ -3,20 +3,10 @@ overfilled sprints reported as errors, and an invalid plan never written (exit 7
 
 from __future__ import annotations
 
-import pytest
-
 from sprintgen.scheduling import solver
 
 from ..helpers import run
-from ..schedule_support import findings, plan_json, sprint_of, write_profile, write_team
-
-
-@pytest.fixture
-def files(tmp_path):
-    def make(stories, **team):
-        profile = write_profile(tmp_path / "p.yaml", {"e": stories})
-        return ["--profile", str(profile), "--team", str(write_team(tmp_path / "team.yaml", **team))]
-    return make
+from ..schedule_support import findings, plan_json, sprint_of
 
 
 def test_the_blocker_of_a_pinned_story_comes_before_it_when_any_plan_allows(files):

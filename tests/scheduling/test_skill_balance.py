@@ -3,20 +3,15 @@ one, breaking a dependency or moving a pinned story."""
 
 from pathlib import Path
 
-import pytest
+from sprintgen.capacity import Capacities
+from sprintgen.pipeline import PlanRequest, build_plan, load_inputs
+from sprintgen.scheduling.skill_balance import SkillBalancer
+from sprintgen.scheduling.skill_load import SkillLoads
 
-from .schedule_support import findings, plan_json, sprint_of, write_profile, write_team
+from ..schedule_support import findings, plan_json, sprint_of
 
-EXAMPLE_TEAM = Path(__file__).resolve().parent.parent / "examples" / "team.yaml"
+EXAMPLE_TEAM = Path(__file__).resolve().parents[2] / "examples" / "team.yaml"
 MEMBERS = [{"name": "Ana", "skills": ["data"], "capacity": 5}, {"name": "Bo", "skills": ["ml"], "capacity": 5}]
-
-
-@pytest.fixture
-def files(tmp_path):
-    def make(stories, **team):
-        profile = write_profile(tmp_path / "p.yaml", {"e": stories})
-        return ["--profile", str(profile), "--team", str(write_team(tmp_path / "team.yaml", **team))]
-    return make
 
 
 def test_skill_heavy_stories_are_spread_over_the_sprints(files):
@@ -63,3 +58,18 @@ def test_builtin_profile_with_the_example_team_has_fewer_overloads_than_without_
     balanced = overloads()
     monkeypatch.setattr(schedule, "balance_skills", lambda sprint_of, *args: dict(sprint_of))
     assert balanced < overloads()
+
+
+
+def test_the_balancer_measures_the_overload_the_check_reports():
+    # one rule (skill_load): the sprints the balancer counts as overloaded are exactly those the check reports
+    request = PlanRequest(profile="hybrid", team_file=str(EXAMPLE_TEAM), forecast=None)
+    backlog, team = load_inputs(request)
+    plan = build_plan(request)
+    stories = {s.key: s for s in backlog.stories}
+    balancer = SkillBalancer({s.key: s.sprint for s in plan.stories}, stories, SkillLoads(team, stories),
+                             {k: [] for k in stories}, {k: [] for k in stories}, Capacities(team), True,
+                             {k: i for i, k in enumerate(stories)})
+    overloaded = {n for n in range(1, len(plan.sprints) + 1) if balancer.over(n, {}) > 1e-9}
+    reported = {f.sprint for f in plan.findings if f.code == "skill-overload"}
+    assert overloaded == reported and reported
