@@ -173,3 +173,15 @@ def test_no_dependency_bound_when_the_user_fixes_the_sprint_count(files):
     plan = plan_json(*args, "--sprints", "2")
     assert findings(plan, "not-planned")[0]["stories"] == ["e.c"]
     assert findings(plan, "dependency-bound") == []
+
+
+def test_above_lower_bound_when_a_story_too_large_needs_a_sprint_no_bound_counts(files):
+    # the chain a -> b -> c takes three sprints; the 12-point story (velocity 10) goes alone into a fourth, which
+    # neither the bounds count nor the exact search (it skips stories larger than a sprint) can prove
+    args = files({"e": [{"key": "a", "estimate": 1}, {"key": "b", "estimate": 1, "depends_on": ["a"]},
+                        {"key": "c", "estimate": 1, "depends_on": ["b"]}, {"key": "big", "estimate": 12}]},
+                 velocity=10)
+    plan = plan_json(*args)
+    assert len(plan["sprints"]) == 4 and plan["lower_bound_sprints"] == 3 and "search" not in plan["lower_bounds"]
+    [finding] = findings(plan, "above-lower-bound")
+    assert finding["level"] == "info" and "uses 4 sprints" in finding["message"]
