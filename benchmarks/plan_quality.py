@@ -44,7 +44,7 @@ def chains(rng: random.Random, n: int) -> list[list[int]]:
     return [[t - count] if t >= count else [] for t in range(n)]
 
 
-def fans(rng: random.Random, n: int) -> list[list[int]]:
+def fans(_rng: random.Random, n: int) -> list[list[int]]:
     # 0 blocks 1..n-2, which all block n-1
     return [[]] + [[0] for _ in range(1, n - 1)] + [list(range(1, n - 1))]
 

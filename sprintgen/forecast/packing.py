@@ -2,8 +2,9 @@
 
 Stories are taken one by one in a precedence-feasible priority order (see `priority_order`). Each goes into the
 first sprint, from the earliest its dependencies allow (after its blockers' sprint in sequential mode, the same
-sprint allowed in concurrent mode, never before a pinned sprint), that still has room for it or is still empty; an empty sprint takes one story of any size (a story too large for every sprint then
-takes a sprint to itself instead of never being planned).
+sprint allowed in concurrent mode, never before a pinned sprint), that still has room for it or is still empty; an
+empty sprint takes one story of any size (a story too large for every sprint then takes a sprint to itself instead
+of never being planned).
 
 When the optimised plan is known (always, from the CLI), the priority order is the plan's: sprint by sprint, then
 critical-path priority, so the zero-spread forecast reproduces the plan instead of second-guessing it.

@@ -67,49 +67,53 @@ def list_schedule(problem: Problem, priority: list[float], succ: list[list[int]]
     the order given by (-priority, rank). With `force_due`, a task still unplaced when its deadline's sprint is
     filled goes into it anyway.
     """
-    n = problem.n
     rank = problem.ranks()
-    sizes = problem.sizes
-    succ = succ if succ is not None else successors(problem)
-    pinned = problem.pinned
-    key = key if key is not None else [(-priority[t], rank[t]) for t in range(n)]
-    pins_by_sprint: dict[int, list[int]] = {}
-    for task in sorted(pinned, key=key.__getitem__):
-        pins_by_sprint.setdefault(pinned[task], []).append(task)
-    due_by_sprint: dict[int, list[int]] = {}
+    key = key if key is not None else [(-priority[t], rank[t]) for t in range(problem.n)]
+    scheduler = _ListScheduler(problem, succ if succ is not None else successors(problem), key)
     if force_due and deadlines:
         for task in sorted(deadlines, key=key.__getitem__):
-            due_by_sprint.setdefault(deadlines[task], []).append(task)
-    remaining = [len(p) for p in problem.preds]
-    pool = _Pool(sizes, key)
-    for task in range(n):
-        if remaining[task] == 0 and task not in pinned:
-            pool.add(task)
-    sprint_of: list[Optional[int]] = [None] * n
-    placed = 0
-    limit = problem.max_sprints or max_sprint_count(problem)
-    sprint = 0
-    gap = 1 if problem.sequential else 0
+            scheduler.due_by_sprint.setdefault(deadlines[task], []).append(task)
+    return scheduler.run()
 
-    def place(task: int, newly: list[int]) -> None:
-        nonlocal placed
-        sprint_of[task] = sprint
-        placed += 1
-        for s in succ[task]:
-            remaining[s] -= 1
-            if remaining[s] == 0 and s not in pinned:
-                if problem.sequential:
-                    newly.append(s)  # available from the next sprint on
-                else:
-                    pool.add(s)
 
-    while placed < n and sprint < limit:
-        sprint += 1
+class _ListScheduler:
+    """One list schedule: the pool of available tasks, the sprint of each task, what each still waits for."""
+
+    def __init__(self, problem: Problem, succ: list[list[int]], key: list[tuple]) -> None:
+        self.problem = problem
+        self.succ = succ
+        self.gap = 1 if problem.sequential else 0
+        self.pins_by_sprint: dict[int, list[int]] = {}
+        for task in sorted(problem.pinned, key=key.__getitem__):
+            self.pins_by_sprint.setdefault(problem.pinned[task], []).append(task)
+        self.due_by_sprint: dict[int, list[int]] = {}
+        self.remaining = [len(p) for p in problem.preds]
+        self.pool = _Pool(problem.sizes, key)
+        for task in range(problem.n):
+            if self.remaining[task] == 0 and task not in problem.pinned:
+                self.pool.add(task)
+        self.sprint_of: list[Optional[int]] = [None] * problem.n
+        self.placed = 0
+
+    def run(self) -> list[Optional[int]]:
+        limit = self.problem.max_sprints or max_sprint_count(self.problem)
+        sprint = 0
+        while self.placed < self.problem.n and sprint < limit:
+            sprint += 1
+            newly: list[int] = []  # sequential mode: available from the next sprint on
+            self.fill(sprint, newly)
+            self.force_due(sprint, newly)
+            for s in newly:
+                self.pool.add(s)
+        return self.sprint_of
+
+    def fill(self, sprint: int, newly: list[int]) -> None:
+        """The sprint's pins, then the best available tasks that fit (or one that fits no sprint, alone)."""
+        problem, pool = self.problem, self.pool
         capacity = problem.capacity(sprint)
         load = 0.0
-        newly: list[int] = []
         in_sprint = 0
-        forced = pins_by_sprint.get(sprint, [])
+        forced = list(self.pins_by_sprint.get(sprint, []))
         alone = False
         while not alone:
             if forced:
@@ -122,21 +126,31 @@ def list_schedule(problem: Problem, priority: list[float], succ: list[list[int]]
                     alone = True
                 if task is None:
                     break
-            place(task, newly)
-            load += sizes[task]
+            self.place(task, sprint, newly)
+            load += problem.sizes[task]
             in_sprint += 1
-        # due tasks wait for nothing that is not placed yet: their blockers are due earlier (or, concurrent mode,
-        # here too, and first in `key` order which follows the dependencies' deadlines)
-        due = due_by_sprint.get(sprint, [])
+
+    def force_due(self, sprint: int, newly: list[int]) -> None:
+        """Tasks whose deadline is this sprint go in even when it is full. They wait for nothing unplaced: their
+        blockers are due earlier (or, concurrent mode, here too: the loop repeats until nothing more is placed)."""
+        due = self.due_by_sprint.get(sprint, [])
         progress = bool(due)
         while progress:
             progress = False
             for task in due:
-                if sprint_of[task] is None and remaining[task] == 0 and all(
-                        sprint_of[p] + gap <= sprint for p in problem.preds[task]):
-                    pool.discard(task)
-                    place(task, newly)
+                if self.sprint_of[task] is None and self.remaining[task] == 0 and all(
+                        self.sprint_of[p] + self.gap <= sprint for p in self.problem.preds[task]):
+                    self.pool.discard(task)
+                    self.place(task, sprint, newly)
                     progress = True
-        for s in newly:
-            pool.add(s)
-    return sprint_of
+
+    def place(self, task: int, sprint: int, newly: list[int]) -> None:
+        self.sprint_of[task] = sprint
+        self.placed += 1
+        for s in self.succ[task]:
+            self.remaining[s] -= 1
+            if self.remaining[s] == 0 and s not in self.problem.pinned:
+                if self.problem.sequential:
+                    newly.append(s)
+                else:
+                    self.pool.add(s)

@@ -216,68 +216,55 @@ class StationSearch:
         """
         total = sum(size for i, size in enumerate(self.sizes) if not self.pinned_mask >> i & 1)
         target = self.bound(0, 0, total)
-        best = upper
-        best_node = -1
-        parents: list[int] = [-1]
-        masks: list[int] = [0]
-        levels: list[list] = [[(0.0, 0, 0, 0.0)]]  # per sprint count: (idle, tie, node id, planned points)
-        memo: dict[int, int] = {0: 0}
-        waiting: set[int] = set()  # nodes after an empty sprint (waiting for a pin): the memo must not cut them
-        capacity_so_far = [0.0]
+        tree = _Tree(upper)
         level = 0
         empty_rounds = 0
-        while best > target:
+        while tree.best > target:
             if self.nodes > self.budget:
                 self.truncated = True
                 break
-            if level >= len(levels) or level + 1 >= best:
+            if level >= len(tree.levels) or level + 1 >= tree.best:
                 level = 0
-            heap = levels[level]
+            heap = tree.levels[level]
             if not heap:
                 level += 1
                 empty_rounds += 1
-                if empty_rounds > len(levels) + 1:
+                if empty_rounds > len(tree.levels) + 1:
                     self.complete = not self.truncated  # every queue is empty: nothing better exists
                     break
                 continue
             empty_rounds = 0
             _idle, _tie, node, done = heapq.heappop(heap)
-            mask = masks[node]
-            k = level
-            if (memo.get(mask, k) < k and node not in waiting) or self.bound(mask, k, total - done) >= best:
-                level += 1
-                continue
-            while len(capacity_so_far) <= k + 1:
-                capacity_so_far.append(capacity_so_far[-1] + self.room(len(capacity_so_far)))
-            for load, after in self.full_loads(mask, k + 1):
-                planned = done + load
-                child = len(masks)
-                masks.append(after)
-                parents.append(node)
-                if after == self.full:
-                    if k + 1 < best:
-                        best, best_node = k + 1, child
-                    continue
-                if self.bound(after, k + 1, total - planned) >= best:
-                    continue
-                seen = memo.get(after)
-                if after == mask:
-                    waiting.add(child)  # an empty sprint: the same stories planned, a sprint later
-                elif seen is not None and seen <= k + 1:
-                    continue
-                memo[after] = min(memo.get(after, k + 1), k + 1)
-                while len(levels) <= k + 1:
-                    levels.append([])
-                idle = capacity_so_far[k + 1] - planned
-                heapq.heappush(levels[k + 1], (idle, child, child, planned))
+            mask = tree.masks[node]
+            if not tree.dominated(node, mask, level) and self.bound(mask, level, total - done) < tree.best:
+                self._expand(tree, node, level, done, total)
             level += 1
-        if best_node < 0:
-            return None
+        return self._read_plan(tree) if tree.best_node >= 0 else None
+
+    def _expand(self, tree: "_Tree", node: int, k: int, done: float, total: float) -> None:
+        """Open the children of a node planned in k sprints: one per full load of sprint k + 1."""
+        mask = tree.masks[node]
+        while len(tree.capacity_so_far) <= k + 1:
+            tree.capacity_so_far.append(tree.capacity_so_far[-1] + self.room(len(tree.capacity_so_far)))
+        for load, after in self.full_loads(mask, k + 1):
+            planned = done + load
+            child = tree.add(after, node)
+            if after == self.full:
+                if k + 1 < tree.best:
+                    tree.best, tree.best_node = k + 1, child
+                continue
+            if self.bound(after, k + 1, total - planned) >= tree.best:
+                continue
+            if tree.remember(child, after, mask, k + 1):
+                tree.push(child, k + 1, tree.capacity_so_far[k + 1] - planned, planned)
+
+    def _read_plan(self, tree: "_Tree") -> list[int]:
+        """The sprint of every task (caller's numbering) on the path to the best node."""
         chain = []
-        node = best_node
+        node = tree.best_node
         while node > 0:
-            chain.append(masks[node])
-            node = parents[node]
+            chain.append(tree.masks[node])
+            node = tree.parents[node]
         chain.reverse()
         assignment = [0] * self.n
         previous = 0
@@ -286,6 +273,44 @@ class StationSearch:
                 assignment[self.order[i]] = number
             previous = after
         return assignment
+
+
+class _Tree:
+    """The nodes of a search (mask and parent each), its open queues per sprint count, and what it remembers."""
+
+    def __init__(self, upper: int) -> None:
+        self.best = upper
+        self.best_node = -1
+        self.parents: list[int] = [-1]
+        self.masks: list[int] = [0]
+        self.levels: list[list] = [[(0.0, 0, 0, 0.0)]]  # per sprint count: (idle, tie, node id, planned points)
+        self.memo: dict[int, int] = {0: 0}  # set of planned stories -> fewest sprints it was reached in
+        self.waiting: set[int] = set()  # nodes after an empty sprint (waiting for a pin): the memo must not cut them
+        self.capacity_so_far = [0.0]
+
+    def add(self, mask: int, parent: int) -> int:
+        self.masks.append(mask)
+        self.parents.append(parent)
+        return len(self.masks) - 1
+
+    def dominated(self, node: int, mask: int, k: int) -> bool:
+        """The same stories were planned in fewer sprints elsewhere."""
+        return self.memo.get(mask, k) < k and node not in self.waiting
+
+    def remember(self, child: int, after: int, mask: int, k: int) -> bool:
+        """Record a child reached in k sprints; False when the same stories were reached as fast before."""
+        seen = self.memo.get(after)
+        if after == mask:
+            self.waiting.add(child)  # an empty sprint: the same stories planned, a sprint later
+        elif seen is not None and seen <= k:
+            return False
+        self.memo[after] = min(self.memo.get(after, k), k)
+        return True
+
+    def push(self, child: int, k: int, idle: float, planned: float) -> None:
+        while len(self.levels) <= k:
+            self.levels.append([])
+        heapq.heappush(self.levels[k], (idle, child, child, planned))
 
 
 def _size_first_order(problem: Problem) -> list[int]:

@@ -32,8 +32,9 @@ def backlogs_and_teams(draw):
     for i in range(n):
         deps = [f"e.s{j}" for j in range(i) if draw(st.floats(0, 1)) < density]
         pin = draw(st.integers(1, 8)) if draw(st.integers(0, 5)) == 0 else None
-        stories.append(BacklogStory(key=f"e.s{i}", epic="e", title=f"S{i}", estimate=Estimate(low=sizes[i], likely=sizes[i],
-                                    high=sizes[i]), depends_on=deps, sprint=pin))
+        estimate = Estimate(low=sizes[i], likely=sizes[i], high=sizes[i])
+        stories.append(BacklogStory(key=f"e.s{i}", epic="e", title=f"S{i}", estimate=estimate, depends_on=deps,
+                                    sprint=pin))
     holidays = [START + dt.timedelta(days=d) for d in draw(st.lists(st.integers(0, 120), max_size=6))]
     overrides = [SprintOverride(number=number, capacity=capacity) for number, capacity in
                  draw(st.dictionaries(st.integers(1, 8), st.integers(0, 70), max_size=3)).items()]

@@ -57,6 +57,7 @@ def test_an_invalid_plan_is_a_bug_never_written(files, tmp_path, monkeypatch):
     result = run("plan", "--format", "json", "--no-forecast", "-o", str(out), *args)
     assert result.exit_code == 70
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "the scheduler made an invalid plan: e.b (sprint 1) depends on e.a (sprint 1)" in lines[0]
+    assert len(lines) == 1
+    assert "the scheduler made an invalid plan: e.b (sprint 1) depends on e.a (sprint 1)" in lines[0]
     assert "please report it" in lines[0]
     assert not out.exists()
