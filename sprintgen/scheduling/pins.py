@@ -105,28 +105,45 @@ def _deadlines(problem: Problem, order: list[int], pins: dict[int, int], relaxed
 
 
 def _capacity_proof(problem: Problem, analysis: PinAnalysis) -> None:
-    """Look for sprints e..d too small for the stories that must be planned in them (a proof: no valid plan)."""
+    """Look for sprints e..d too small for the stories that must be planned in them (a proof: no valid plan).
+
+    Deadlines are taken in increasing order; the stories due by d are bucketed by their earliest sprint, so each
+    window e..d costs one pass over the distinct earliest sprints."""
     largest = largest_capacity(problem)
-    window = {t: (analysis.earliest[t], d) for t, d in analysis.deadlines.items()
-              if problem.sizes[t] <= largest + EPS}  # a story too large for any sprint goes alone: not counted
+    window = sorted((d, analysis.earliest[t], t) for t, d in analysis.deadlines.items()
+                    if problem.sizes[t] <= largest + EPS)  # a story too large for any sprint goes alone: not counted
     if not window:
         return
-    last = max(d for _, d in window.values())
-    rooms = [0.0] + [room_after_pins(problem, s) for s in range(1, last + 1)]
-    for d in sorted({d for _, d in window.values()}):
-        for e in sorted({e for e, _ in window.values() if e <= d}):
-            members = [t for t, (a, b) in window.items() if a >= e and b <= d]
-            need = sum(problem.sizes[t] for t in members)
-            room = sum(rooms[e:d + 1])
+    last = window[-1][0]
+    room_before = [0.0]  # room_before[s]: the room of sprints 1..s once their pins are in
+    for number in range(1, last + 1):
+        room_before.append(room_before[-1] + room_after_pins(problem, number))
+    by_earliest: dict[int, float] = {}
+    position = 0
+    while position < len(window):
+        d = window[position][0]
+        while position < len(window) and window[position][0] == d:
+            _, e, t = window[position]
+            by_earliest[e] = by_earliest.get(e, 0.0) + problem.sizes[t]
+            position += 1
+        need = 0.0
+        for e in sorted((e for e in by_earliest if e <= d), reverse=True):
+            need += by_earliest[e]
+            room = room_before[d] - room_before[e - 1]
             if need > room + EPS:
-                succ = successors(problem)
-                analysis.capacity_stories = sorted({s for t in members for s in succ[t] if s in problem.pinned})
-                span = f"sprint {e}" if e == d else f"sprints {e}-{d}"
-                analysis.capacity_proof = (
-                    f"the stories that must come before the pins need {format_points(round_points(need))} points "
-                    f"in {span}, which have room for {format_points(round_points(room))} besides their pinned "
-                    "stories")
+                _prove(problem, analysis, need, room, e, d)
                 return
+
+
+def _prove(problem: Problem, analysis: PinAnalysis, need: float, room: float, first: int, last: int) -> None:
+    """Record the capacity proof for the window first..last: its words and the pinned stories it is about."""
+    succ = successors(problem)
+    members = [t for t, d in analysis.deadlines.items() if d <= last and analysis.earliest[t] >= first]
+    analysis.capacity_stories = sorted({s for t in members for s in succ[t] if s in problem.pinned})
+    span = f"sprint {first}" if first == last else f"sprints {first}-{last}"
+    analysis.capacity_proof = (
+        f"the stories that must come before the pins need {format_points(round_points(need))} points in {span}, "
+        f"which have room for {format_points(round_points(room))} besides their pinned stories")
 
 
 def meets_deadlines(assignment: list[Optional[int]], deadlines: dict[int, int]) -> bool:
