@@ -29,7 +29,7 @@ class PinAnalysis:
     deadlines: dict[int, int] = field(default_factory=dict)  # unpinned task -> latest sprint allowed
     earliest: list[int] = field(default_factory=list)  # every task -> first sprint its pinned blockers allow
     relaxed: dict[int, list[int]] = field(default_factory=dict)  # pinned task -> the chain that makes it late
-    capacity_proof: Optional[str] = None  # why no plan within capacity meets every deadline (names use `%s`)
+    capacity_proof: Optional[str] = None  # why no plan within capacity meets every deadline, in words
     capacity_stories: list[int] = field(default_factory=list)  # the pinned stories that proof is about
     pinned: dict[int, int] = field(default_factory=dict)  # the pins that count (within `max_sprints`)
 
