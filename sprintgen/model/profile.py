@@ -74,13 +74,20 @@ class Profile(Strict):
     name: Optional[str] = None
     description: Optional[str] = None
     extends: list[str] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=list)  # epic files or directories of them, relative to this file
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     definition_of_done: Optional[list[str]] = None
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)
 
-    @field_validator("extends", mode="before")
+    @field_validator("extends", "include", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+
+class EpicFile(Strict):
+    """A file a profile includes (`include:`): more epics, written exactly as in the profile."""
+
+    epics: list[Epic] = Field(default_factory=list)
