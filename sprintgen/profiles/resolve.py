@@ -146,10 +146,11 @@ def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Ori
     for item in [*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]:
         if item not in dod:
             dod.append(item)
-    return BacklogStory(
+    # Every field comes from a validated Story: constructing skips validating ten thousand stories again.
+    return BacklogStory.model_construct(
         key=key, epic=epic.key, title=story.title, description=story.description or "",
         acceptance=list(story.acceptance or []), estimate=story.estimate, skills=list(story.skills or []),
-        definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
+        depends_on=[], definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
     )
 
 
