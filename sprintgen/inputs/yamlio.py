@@ -8,9 +8,9 @@ file or 100,000 levels of nesting fail fast in bounded memory). Scalars are read
 
 Speed: libyaml parses and composes when PyYAML has it and the text holds no alias; otherwise libyaml (or the Python
 parser) feeds the Python composer, where the alias limits are counted. Figures for a 1.2 MB profile of 10,000
-stories (CPU seconds): composing in Python 2.4, composing in C 0.9, of which building the data is 0.04 without line
+stories (CPU seconds): composing in Python 2.4, composing in C 0.9, then building the data 0.04 without line
 numbers and 0.10 with them; large profiles are therefore read without lines and read again only when an error needs
-one (`merge.LoadedProfile.line`).
+one (`YamlDocument.line`, used for profiles and the epic files they include).
 
 Limits (documented in README.md, "Limits"):
 
