@@ -174,7 +174,8 @@ def pack_trials(sizes: Any, preds: Sequence[Sequence[int]], order: Sequence[int]
         used = max(used, int(column.max()) + 1)
         while first_open < grid.width and not (grid.remaining[:, first_open] > EPS).any():
             first_open += 1
-    return sprint.T + 1
+    sprint += 1
+    return sprint.T
 
 
 def _search_further(missing: Any, column: Any, need: Any, earliest: Any, grid: CapacityGrid, low: int, limit: int,

@@ -253,6 +253,12 @@ class YamlDocument:
         self.data = data
         self._lined: Any = None
 
+    def release(self) -> Any:
+        """The parsed data, handed over once: the document keeps only its text (for `line`), not the data, which a
+        large profile would otherwise hold in memory twice (as YAML data and as validated models)."""
+        data, self.data = self.data, None
+        return data
+
     def line(self, loc: tuple) -> int | None:
         """The line of the element at `loc` (a path of keys and indexes, as pydantic reports it)."""
         if self._lined is None:

@@ -70,7 +70,7 @@ class LoadedProfile:
 
     def line(self, key: str) -> Optional[int]:
         """The line of a top-level key of the profile file (e.g. 'extends')."""
-        return self.document.line((key,)) if isinstance(self.document.data, dict) else None
+        return self.document.line((key,))
 
 
 class ProfileFiles:
@@ -80,6 +80,7 @@ class ProfileFiles:
         self.total_bytes = 0
         self._documents: dict[str, YamlDocument] = {}
         self._profiles: dict[str, LoadedProfile] = {}
+        self._epic_files: dict[str, list[PlacedEpic]] = {}
 
     def read(self, path: str | Path, what: str) -> YamlDocument:
         """Read and parse a file (once); refuse it when the files of this profile grow past the limits."""
@@ -107,19 +108,26 @@ class ProfileFiles:
 
     def _load_profile(self, path: str) -> LoadedProfile:
         document = self.read(path, "profile")
-        profile = validate_document(Profile, document.data, path, ProfileError, "profile", locate=document.line)
+        profile = validate_document(Profile, document.release(), path, ProfileError, "profile",
+                                    locate=document.line)
         placed: list[PlacedEpic] = []
         for index, ref in enumerate(profile.include):
             for file in self._included_files(ref, path, document, index):
-                included = self.read(file, "epic file")
-                epics = validate_document(EpicFile, included.data, str(file), ProfileError, "epic file",
-                                          locate=included.line).epics
-                placed += [PlacedEpic(epic, included, i) for i, epic in enumerate(epics)]
+                placed += self._epic_file(file)
         placed += [PlacedEpic(epic, document, i) for i, epic in enumerate(profile.epics)]
         _check_unique_keys(placed)
         if profile.include:
             profile = profile.model_copy(update={"epics": [p.epic for p in placed]})
         return LoadedProfile(profile, path, document, placed)
+
+    def _epic_file(self, path: Path) -> list[PlacedEpic]:
+        key = file_key(path)
+        if key not in self._epic_files:
+            document = self.read(path, "epic file")
+            epics = validate_document(EpicFile, document.release(), str(path), ProfileError, "epic file",
+                                      locate=document.line).epics
+            self._epic_files[key] = [PlacedEpic(epic, document, i) for i, epic in enumerate(epics)]
+        return self._epic_files[key]
 
     def _included_files(self, ref: str, path: str, document: YamlDocument, index: int) -> list[Path]:
         target = Path(ref) if Path(ref).is_absolute() else Path(path).parent / ref
