@@ -1,106 +1,129 @@
-"""Scale: a generated backlog of N stories and 3N dependencies through `make_plan`, time and peak memory.
+"""Scale: `sprintgen plan --format json` end to end, for generated backlogs of 1k to 30k stories, old code vs new.
 
-Each size runs in a fresh subprocess (so peak RSS, from `resource.getrusage`, is that run's own), a few times;
-the script prints the median time of `make_plan` (graph, bounds, scheduling, checks, Plan models) and the peak RSS.
+Each run is a fresh `python -m sprintgen plan ...` subprocess; its CPU time (user + system) and peak resident memory
+come from `os.wait4` (the child's own rusage). The backlog is tests/large_profiles.py's: epics of 100 stories, three
+dependencies per story, a team of four members with one skill each (so skill balancing runs), velocity 400.
 
-    python benchmarks/scale.py                 # 1,000 and 10,000 stories, 3 runs each
-    python benchmarks/scale.py --sizes 1000,10000,20000 --runs 5 --mode concurrent --velocity 13
+The new code reads the backlog as a profile that includes a directory of epic files (ten epics per file); the old
+code, which has no `include:`, reads the same epic files chained with `extends`. The old code is checked out at
+`--old` (default: the commit before issue 18) into a temporary git worktree, run with a temporary venv whose only
+addition is that worktree ahead of this venv's packages.
+
+    python benchmarks/scale.py                          # 1k, 3k, 10k, 30k; 3 runs each; new and old
+    python benchmarks/scale.py --sizes 1000,10000 --runs 1 --old none
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import random
+import os
 import statistics
 import subprocess
 import sys
-import time
+import sysconfig
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-POINTS = [1, 2, 3, 5, 8, 13]
+from tests.large_profiles import write_program, write_team  # noqa: E402  (the inputs the scale test plans)
+
+#: The code before issue 18 (the package restructure, issue 17): what "old" means unless --old says otherwise.
+DEFAULT_OLD = "6c4e7c3"
 
 
-def generated_backlog(stories: int, links: int, seed: int = 1):
-    """A Backlog of `stories` stories in epics of 100 and `links` dependencies on earlier stories.
-
-    Dependencies mostly point at recent stories (as in real backlogs, where an epic builds on the last few),
-    with one in ten anywhere earlier.
-    """
-    from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate
-
-    rng = random.Random(seed)
-    keys = [f"e{i // 100}.s{i}" for i in range(stories)]
-    depends: list[set[int]] = [set() for _ in range(stories)]
-    placed = 0
-    while placed < links:
-        task = rng.randrange(1, stories)
-        if rng.random() < 0.1:
-            blocker = rng.randrange(task)
-        else:
-            blocker = rng.randrange(max(0, task - 150), task)
-        if blocker not in depends[task]:
-            depends[task].add(blocker)
-            placed += 1
-    story_models = []
-    for i, key in enumerate(keys):
-        likely = rng.choice(POINTS)
-        story_models.append(BacklogStory(
-            key=key, epic=key.split(".")[0], title=f"Story {i}",
-            estimate=Estimate(low=likely * 0.5, likely=likely, high=likely * 2),
-            skills=[rng.choice(["backend", "data", "ml", "frontend"])],
-            depends_on=[keys[j] for j in sorted(depends[i])],
-        ))
-    epics = [BacklogEpic(key=f"e{e}", title=f"Epic {e}", stories=keys[e * 100:(e + 1) * 100])
-             for e in range((stories + 99) // 100)]
-    return Backlog(profile_id="scale", profile_name="Scale", epics=epics, stories=story_models)
+def measure(python: str, args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak RSS (MiB) of one child process; it must exit 0."""
+    with open(cwd / "stderr.txt", "w") as err:
+        child = subprocess.Popen([python, "-m", "sprintgen", *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{python} -m sprintgen {' '.join(args)} failed:\n{(cwd / 'stderr.txt').read_text()}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def child(stories: int, mode: str, velocity: float) -> None:
-    """One measured run (in its own process): build the backlog, then time make_plan."""
-    import resource
+def old_checkout(revision: str, work: Path) -> tuple[str, dict[str, str]]:
+    """A worktree of `revision` and a venv that imports sprintgen from it (and everything else from this venv)."""
+    tree = work / "old-tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), revision], check=True,
+                   capture_output=True)
+    venv = work / "old-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python*/site-packages"))
+    # A .pth line only adds a directory: this venv's editable-install hook for the new code is not run there.
+    (site / "old-sprintgen.pth").write_text(f"{tree}\n{sysconfig.get_paths()['purelib']}\n")
+    return str(venv / "bin" / "python"), {"PYTHONPATH": str(tree)}
 
-    from sprintgen.model import Team
-    from sprintgen.scheduling.schedule import make_plan
 
-    backlog = generated_backlog(stories, 3 * stories)
-    team = Team.model_validate({"velocity": velocity, "dependencies": mode, "sprint": {"start": "2027-01-04"},
-                                "members": [{"name": f"m{i}", "skills": [s], "capacity": velocity / 4}
-                                            for i, s in enumerate(["backend", "data", "ml", "frontend"])]})
-    started = time.perf_counter()
-    plan = make_plan(backlog, team)
-    elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "sprints": len(plan.sprints),
-                      "bound": plan.lower_bound_sprints, "findings": len(plan.findings)}))
+def median_run(python: str, args: list[str], cwd: Path, env: dict[str, str], runs: int) -> tuple[float, float]:
+    results = [measure(python, args, cwd, env) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--sizes", default="1000,3000,10000,30000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--mode", choices=["sequential", "concurrent"], default="sequential")
-    parser.add_argument("--velocity", type=float, default=40,
-                        help="points per sprint (13: the largest story fills one)")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.child, args.mode, args.velocity)
-        return 0
-    print(f"{'stories':>8} {'deps':>7} {'median s':>9} {'min s':>7} {'peak MB':>8} {'sprints':>8} {'bound':>6}")
-    for size in (int(x) for x in args.sizes.split(",")):
-        results = []
-        for _ in range(args.runs):
-            out = subprocess.run([sys.executable, __file__, "--child", str(size), "--mode", args.mode,
-                                  "--velocity", str(args.velocity)],
-                                 capture_output=True, text=True, check=True)
-            results.append(json.loads(out.stdout))
-        times = [r["seconds"] for r in results]
-        print(f"{size:8d} {3 * size:7d} {statistics.median(times):9.3f} {min(times):7.3f} "
-              f"{max(r['peak_mb'] for r in results):8.1f} {results[0]['sprints']:8d} {results[0]['bound']:6d}")
+    parser.add_argument("--old", default=DEFAULT_OLD, help="git revision of the old code, or 'none'")
+    options = parser.parse_args()
+    sizes = [int(x) for x in options.sizes.split(",")]
+    env = {**os.environ, "SPRINTGEN_DISABLE_PLUGINS": "1"}
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        old = None if options.old == "none" else old_checkout(options.old, work)
+        try:
+            tiny = work / "tiny"
+            tiny.mkdir()
+            (tiny / "p.yaml").write_text("id: tiny\nepics:\n  - {key: e, title: E, stories: [{key: a, title: A, "
+                                         "estimate: 3}]}\n")
+            write_team(tiny)
+            base = ["plan", "--team", "team.yaml", "--format", "json", "--output", "plan.json"]
+            startup = (median_run(sys.executable, base + ["--profile", "p.yaml", "--no-forecast"], tiny, env,
+                                  options.runs)[0],
+                       median_run(sys.executable, base + ["--profile", "p.yaml"], tiny, env, options.runs)[0])
+            print(f"start-up (a one-story plan, new code): {startup[0]:.2f} s CPU without forecast, "
+                  f"{startup[1]:.2f} s with\n")
+            header = (f"{'stories':>8} {'deps':>7} | {'no forecast':^15} | {'with forecast':^15} | "
+                      f"{'peak MiB (fc)':^15}")
+            print(header + "\n" + f"{'':>8} {'':>7} | {'old':>7} {'new':>7} | {'old':>7} {'new':>7} | "
+                  f"{'old':>7} {'new':>7}")
+            new_times: dict[int, tuple[float, float]] = {}
+            for size in sizes:
+                row = {}
+                for who, layout in (("new", "include"), ("old", "extends")):
+                    if who == "old" and old is None:
+                        continue
+                    case = work / f"{who}-{size}"
+                    profile = write_program(case, size, layout)
+                    write_team(case)
+                    python, run_env = (sys.executable, env) if who == "new" else (old[0], {**env, **old[1]})
+                    args = base + ["--profile", profile.name]
+                    row[who] = (median_run(python, args + ["--no-forecast"], case, run_env, options.runs),
+                                median_run(python, args, case, run_env, options.runs))
+                new_times[size] = (row["new"][0][0], row["new"][1][0])
+
+                def cell(who: str, part: int, item: int) -> str:
+                    return f"{row[who][part][item]:7.2f}" if who in row else f"{'-':>7}"
+
+                print(f"{size:8d} {3 * size:7d} | {cell('old', 0, 0)} {cell('new', 0, 0)} | {cell('old', 1, 0)} "
+                      f"{cell('new', 1, 0)} | {cell('old', 1, 1)} {cell('new', 1, 1)}", flush=True)
+        finally:
+            if old is not None:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work / "old-tree")],
+                               capture_output=True)
+    first = sizes[0]
+    print(f"\ngrowth of the new code from {first:,} stories (CPU beyond start-up, with forecast; linear = size ratio):")
+    def beyond(size: int, part: int) -> float:
+        return max(new_times[size][part] - startup[part], 1e-3)
+
+    for size in sizes[1:]:
+        print(f"  {size:>6,}: x{beyond(size, 1) / beyond(first, 1):5.1f} with forecast, "
+              f"x{beyond(size, 0) / beyond(first, 0):5.1f} without, for x{size / first:.0f} the stories")
+    if 1000 in new_times:
+        print(f"\n1,000 stories beyond start-up: {beyond(1000, 0):.2f} s CPU without forecast, "
+              f"{beyond(1000, 1):.2f} s with")
     return 0
 
 

@@ -117,7 +117,8 @@ def sprint_capacity(team: Team, number: int) -> float:
         start, end = sprint_dates(team, number)
         working = _working_days(start, end)
         if working:
-            off = sum(1 for d in working if d in set(team.holidays))
+            holidays = set(team.holidays)  # once per sprint, not once per day (10,000 holidays are allowed)
+            off = sum(1 for d in working if d in holidays)
             capacity *= (len(working) - off) / len(working)
     if override is not None and override.factor is not None:
         capacity *= override.factor

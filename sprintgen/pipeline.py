@@ -53,7 +53,7 @@ def validate_file(path: str) -> str:
     if raw is None:  # as a team file it would mean "all defaults": not what someone validating a file means
         raise InputError("the file is empty: neither a profile nor a team file", file=path,
                              hint="write a profile or a team file as a YAML mapping")
-    if isinstance(raw, dict) and ("epics" in raw or "id" in raw or "extends" in raw):
+    if isinstance(raw, dict) and ("epics" in raw or "id" in raw or "extends" in raw or "include" in raw):
         backlog = build_backlog(path)
         build_graph(backlog)
         return "profile"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -41,6 +42,11 @@ class SprintgenGroup(click.Group):
     def invoke(self, ctx: click.Context):
         from sprintgen.errors import EXIT_INTERRUPTED, SprintgenError
 
+        # One command is a short run that builds a large acyclic tree of data (YAML, models, plan): the cyclic
+        # collector would scan it again and again for nothing (a third of the CPU time of a 10,000-story plan).
+        # Reference counting still frees everything; the collector is back on when the command returns.
+        was_enabled = gc.isenabled()
+        gc.disable()
         try:
             return super().invoke(ctx)
         except SprintgenError as error:
@@ -57,6 +63,9 @@ class SprintgenGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        finally:
+            if was_enabled:
+                gc.enable()
 
 
 @click.group(cls=SprintgenGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -82,12 +82,15 @@ def _fraction_range(text: str):
 
     from sprintgen.errors import InputError
     from sprintgen.model import Estimate
+    from sprintgen.model.team import check_scope_growth
 
     try:
-        return Estimate.model_validate(text)
+        return check_scope_growth(Estimate.model_validate(text))
     except ValidationError as exc:
         reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
         raise InputError(reason, where="--scope-growth", hint="write a fraction range such as 0-0.2") from None
+    except ValueError as exc:
+        raise InputError(str(exc), where="--scope-growth", hint="write a fraction range such as 0-0.2") from None
 
 
 def team_overrides(kwargs: dict[str, Any]) -> dict[str, Any]:

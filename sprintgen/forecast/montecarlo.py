@@ -59,7 +59,8 @@ class _Inputs:
 
 
 def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inputs:
-    build_graph(backlog)  # validates: unknown references and cycles are errors before any trial runs
+    if plan is None:  # a plan was made from a validated graph; otherwise validate: cycles are errors before any trial
+        build_graph(backlog)
     keys = [s.key for s in backlog.stories]
     index = {k: i for i, k in enumerate(keys)}
     estimates = [s.estimate for s in backlog.stories]

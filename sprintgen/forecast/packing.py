@@ -124,43 +124,71 @@ def pack_trials(sizes: Any, preds: Sequence[Sequence[int]], order: Sequence[int]
 
     For each story in `order`, across all trials: earliest sprint from the predecessors' sprints, then the first
     sprint at or after it with room (or still empty), searched only over the window of sprints that can matter.
+    The work is a few numpy operations per story, each over the trials: linear in the stories.
     """
     import numpy as np
 
     trials, count = sizes.shape
-    sprint = np.zeros((trials, count), dtype=np.int64)
+    by_story = np.ascontiguousarray(sizes.T)  # one contiguous row per story
+    sprint = np.zeros((count, trials), dtype=np.int64)  # 0-based columns, one row per story
     rows = np.arange(trials)
+    shift = 0 if sequential else 1
     used = 0  # sprints used by some trial so far
     first_open = 0  # every sprint before this column is full in every trial
     for task in order:
-        size = sizes[:, task]
-        earliest = np.zeros(trials, dtype=np.int64)  # 0-based column
-        if preds[task]:
-            earliest = sprint[:, preds[task]].max(axis=1) - (0 if sequential else 1)
+        size = by_story[task]
+        need = size - EPS
+        task_preds = preds[task]
+        if task_preds:
+            latest_pred = sprint[task_preds[0]] if len(task_preds) == 1 else sprint[task_preds].max(axis=0)
+            earliest = latest_pred + (1 - shift)
+            low, latest = int(earliest.min()), int(earliest.max())
+        else:
+            earliest, low, latest = None, 0, 0
         if task in pins:
-            earliest = np.maximum(earliest, pins[task] - 1)
-        low = int(earliest.min())
-        if size.min() > EPS:
+            earliest = np.maximum(earliest if earliest is not None else np.zeros(trials, np.int64), pins[task] - 1)
+            low, latest = int(earliest.min()), int(earliest.max())
+        if need.min() > 0:
             low = max(low, first_open)  # full sprints take no story with a size
         # Column max(used, latest earliest) is still empty in every trial, so the window usually holds an answer.
-        high = max(used, int(earliest.max()), low) + 1
-        column = np.full(trials, -1, dtype=np.int64)
-        pending = rows
-        while pending.size:
-            if high > limit:
-                raise _no_room(names[task] if names else str(task))
-            grid.ensure(high)
-            window = np.arange(low, high)
-            fits = (grid.remaining[pending, low:high] >= size[pending, None] - EPS) | grid.empty[pending, low:high]
-            fits &= window[None, :] >= earliest[pending, None]
-            found = fits.any(axis=1)
-            column[pending[found]] = fits[found].argmax(axis=1) + low
-            pending = pending[~found]
-            low, high = high, high + 16  # only sprints with zero capacity get here
+        high = max(used, latest, low) + 1
+        if high > limit:
+            raise _no_room(names[task] if names else str(task))
+        grid.ensure(high)
+        fits = (grid.remaining[:, low:high] >= need[:, None]) | grid.empty[:, low:high]
+        if earliest is not None and latest > low:
+            fits &= np.arange(low, high)[None, :] >= earliest[:, None]
+        column = fits.argmax(axis=1) + low
+        missing = ~fits[rows, column - low]
+        if missing.any():  # only sprints with zero capacity get here
+            column = _search_further(missing, column, need, earliest, grid, high, limit, names[task] if names
+                                     else str(task))
         grid.remaining[rows, column] = np.maximum(grid.remaining[rows, column] - size, 0.0)
         grid.empty[rows, column] = False
-        sprint[:, task] = column + 1
+        sprint[task] = column
         used = max(used, int(column.max()) + 1)
         while first_open < grid.width and not (grid.remaining[:, first_open] > EPS).any():
             first_open += 1
-    return sprint
+    sprint += 1
+    return sprint.T
+
+
+def _search_further(missing: Any, column: Any, need: Any, earliest: Any, grid: CapacityGrid, low: int, limit: int,
+                    name: str) -> Any:
+    """The trials whose window had no room: search on, sixteen sprints at a time."""
+    import numpy as np
+
+    pending = np.flatnonzero(missing)
+    while pending.size:
+        high = low + 16
+        if high > limit:
+            raise _no_room(name)
+        grid.ensure(high)
+        fits = (grid.remaining[pending, low:high] >= need[pending, None]) | grid.empty[pending, low:high]
+        if earliest is not None:
+            fits &= np.arange(low, high)[None, :] >= earliest[pending, None]
+        found = fits.any(axis=1)
+        column[pending[found]] = fits[found].argmax(axis=1) + low
+        pending = pending[~found]
+        low = high
+    return column

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -13,21 +13,28 @@ from sprintgen.inputs.yamlio import format_loc, line_of
 M = TypeVar("M", bound=BaseModel)
 
 
-def validate_document(model: type[M], data: Any, file: str, error_class: type[SprintgenError], what: str) -> M:
-    """Validate parsed YAML against a model; the first error becomes one line with file, line and field path."""
+Locate = Callable[[tuple], Optional[int]]
+
+
+def validate_document(model: type[M], data: Any, file: str, error_class: type[SprintgenError], what: str,
+                      locate: Locate | None = None) -> M:
+    """Validate parsed YAML against a model; the first error becomes one line with file, line and field path.
+
+    `locate` finds the line of a field path when `data` was parsed without line numbers.
+    """
     if data is None:
         raise error_class(f"the {what} is empty", file=file, hint=f"write a {what} as a YAML mapping")
     if not isinstance(data, dict):
         raise error_class(
             f"a {what} must be a YAML mapping (key: value), got {yaml_kind(data)}",
             file=file,
-            line=getattr(data, "line", None),
+            line=getattr(data, "line", None) or (locate(()) if locate else None),
             hint=f"start the file with 'key: value' lines; see the {what} format in README.md",
         )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise from_validation_error(exc, data, file, error_class) from None
+        raise from_validation_error(exc, data, file, error_class, locate) from None
 
 
 def yaml_kind(value: Any) -> str:
@@ -47,7 +54,8 @@ def yaml_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def from_validation_error(exc: ValidationError, data: Any, file: str, error_class: type[SprintgenError]):
+def from_validation_error(exc: ValidationError, data: Any, file: str, error_class: type[SprintgenError],
+                          locate: Locate | None = None):
     """The first error of a pydantic ValidationError as a SprintgenError."""
     first = exc.errors(include_url=False)[0]
     loc = tuple(part for part in first["loc"] if not (isinstance(part, str) and part.startswith("function-")))
@@ -62,7 +70,8 @@ def from_validation_error(exc: ValidationError, data: Any, file: str, error_clas
     if more:
         hints.append(f"{more} more problem{'s' if more > 1 else ''} may follow once this is fixed")
     hint = "; ".join(h for h in hints if h) or None
-    return error_class(message, file=file, line=line_of(data, loc), where=format_loc(loc) or None, hint=hint)
+    line = locate(loc) if locate is not None else line_of(data, loc)
+    return error_class(message, file=file, line=line, where=format_loc(loc) or None, hint=hint)
 
 
 def _hint(error: dict, loc: tuple, error_class: type[SprintgenError]) -> str:

@@ -1,61 +1,53 @@
-"""Reading YAML safely, keeping line numbers for error messages.
+"""Reading YAML safely, keeping line numbers for error messages (when they are asked for).
 
-A private `yaml.SafeLoader` subclass: no Python (or other non-data) tags, duplicate keys refused, no infinite or NaN
-numbers, no unencodable text; file size, nesting depth, alias count and the size aliases expand to are all bounded
-(so an alias bomb, a multi-megabyte file or 100,000 levels of nesting fail fast in bounded memory). Every mapping
-remembers the line of each key, so that a schema error at `epics[2].stories[0].estimate` can name its line.
+No Python (or other non-data) tags, duplicate keys refused, no infinite or NaN numbers, no unencodable text; file
+size, nesting depth, alias count and the size aliases expand to are all bounded (so an alias bomb, a multi-megabyte
+file or 100,000 levels of nesting fail fast in bounded memory). Scalars are read by the YAML 1.2 core schema
+(`yamlschema`). With `lines=True` every mapping remembers the line of each key, so that a schema error at
+`epics[2].stories[0].estimate` can name its line.
 
-Limits (documented in README.md, "Errors and exit codes"):
+Speed: libyaml parses and composes when PyYAML has it and the text holds no alias; otherwise libyaml (or the Python
+parser) feeds the Python composer, where the alias limits are counted. Figures for a 1.2 MB profile of 10,000
+stories (CPU seconds): composing in Python 2.4, composing in C 0.9, then building the data 0.04 without line
+numbers and 0.10 with them; large profiles are therefore read without lines and read again only when an error needs
+one (`YamlDocument.line`, used for profiles and the epic files they include).
 
-- `MAX_FILE_BYTES`: a profile or team file is at most 2 MiB (ten thousand stories take about 700 KiB);
+Limits (documented in README.md, "Limits"):
+
+- `MAX_FILE_BYTES`: a profile, epic or team file is at most 2 MiB (ten thousand stories take about 1.2 MiB);
 - `MAX_DEPTH`: mappings and lists nest at most 64 levels;
 - `MAX_ALIASES`: at most 200 `*alias` references per file;
 - `MAX_ALIAS_NODES`: all aliases together may stand for at most 10,000 values once expanded (a "billion laughs"
-  file expands to 10^9 and is refused before anything walks it).
+  file expands to 10^9 and is refused before anything walks it);
+- `yamlschema.MAX_NUMBER_CHARS`: a number is written with at most 100 characters.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from sprintgen.errors import InputError
+from sprintgen.inputs.yamlschema import MAX_DEPTH, Builder, CoreResolver, LineDict, LineList
+
+__all__ = ["MAX_FILE_BYTES", "MAX_ALIASES", "MAX_DEPTH", "MAX_ALIAS_NODES", "LineDict", "LineList", "read_text",
+           "parse_yaml", "load_yaml", "load_document", "YamlDocument", "line_of", "format_loc"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
-MAX_DEPTH = 64
 MAX_ALIAS_NODES = 10_000
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-#: Standard YAML tags SafeLoader would accept but that are not plain data in a profile.
-_REFUSED_STANDARD_TAGS = ("binary", "set", "omap", "pairs")
-
-
-class LineDict(dict):
-    """A dict that remembers the line (1-based) each key was written on, and its own line."""
-
-    lines: dict[Any, int]
-    line: int
-
-
-class LineList(list):
-    """A list that remembers the line of each item, and its own line."""
-
-    lines: list[int]
-    line: int
-
-
-try:  # libyaml, when PyYAML was built with it: the event stream comes from C, about five times faster
-    from yaml._yaml import CParser as _CParser
+try:  # libyaml, when PyYAML was built with it: the event stream (and, below, the node tree) come from C
+    from yaml._yaml import CParser as _CParser, get_version as _libyaml_version
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     _CParser = None
 
-# The composer stays the Python one in both cases: it is where depth and alias expansion are counted (libyaml's own
-# composer would build a 100,000-level tree before we could look at it).
+#: libyaml refuses nesting past 1,000 levels itself from 0.2.6 on; older builds would recurse in C without limit.
+_C_COMPOSER_SAFE = _CParser is not None and _libyaml_version() >= (0, 2, 6)
+
+
 class _LimitsMixin:
     """Depth and alias limits, counted in the (Python) composer whatever parser feeds it events."""
 
@@ -71,31 +63,22 @@ class _LimitsMixin:
             mark = self.peek_event().start_mark
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise InputError(
-                    f"more than {MAX_ALIASES} YAML aliases",
-                    file=self.filename,
-                    line=mark.line + 1,
-                    hint="write the values out instead of using anchors and aliases",
-                )
+                raise InputError(f"more than {MAX_ALIASES} YAML aliases", file=self.filename, line=mark.line + 1,
+                                 hint="write the values out instead of using anchors and aliases")
             anchor = self.peek_event().anchor
             if anchor in self.anchors:
                 # An alias shares the node, so parsing stays cheap; but anything that later walks the data (a
                 # validator, str(), a template) pays for the expanded size. Count it now, before that happens.
                 self._alias_nodes += self._expanded_size(self.anchors[anchor])
                 if self._alias_nodes > MAX_ALIAS_NODES:
-                    raise InputError(
-                        f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?)",
-                        file=self.filename,
-                        line=mark.line + 1,
-                        hint="write the values out instead of nesting anchors and aliases",
-                    )
+                    raise InputError(f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} values (an alias bomb?)",
+                                     file=self.filename, line=mark.line + 1,
+                                     hint="write the values out instead of nesting anchors and aliases")
         self._depth += 1
         if self._depth > MAX_DEPTH:
             mark = self.peek_event().start_mark
-            raise InputError(
-                f"nested deeper than {MAX_DEPTH} levels", file=self.filename, line=mark.line + 1,
-                hint="flatten the structure",
-            )
+            raise InputError(f"nested deeper than {MAX_DEPTH} levels", file=self.filename, line=mark.line + 1,
+                             hint="flatten the structure")
         try:
             return super().compose_node(parent, index)
         finally:
@@ -116,122 +99,47 @@ class _LimitsMixin:
         return size
 
 
-class _PyLoader(_LimitsMixin, yaml.SafeLoader):
+class _PyLoader(_LimitsMixin, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,  # type: ignore[misc]
+                yaml.composer.Composer, CoreResolver):
     """The pure-Python parser: used without libyaml, and to place errors that libyaml reports in its own terms."""
 
     def __init__(self, stream: str, filename: str) -> None:
-        yaml.SafeLoader.__init__(self, stream)
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        CoreResolver.__init__(self)
         self._init_limits(filename)
 
 
+_CComposer: type | None = None
 if _CParser is not None:
     # Composer before CParser: CParser has a composer of its own in C, which would skip the limits.
-    class _CLoader(_LimitsMixin, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,  # type: ignore
-                   yaml.resolver.Resolver):
-        """libyaml's parser (about five times faster) feeding the Python composer, where the limits are counted."""
+    class _CLoader(_LimitsMixin, yaml.composer.Composer, _CParser, CoreResolver):  # type: ignore[misc]
+        """libyaml's parser feeding the Python composer, where the limits are counted."""
 
         def __init__(self, stream: str, filename: str) -> None:
             _CParser.__init__(self, stream)
             yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
+            CoreResolver.__init__(self)
             self._init_limits(filename)
+
+    if _C_COMPOSER_SAFE:
+        class _CComposer(_CParser, CoreResolver):  # type: ignore[misc, no-redef]
+            """libyaml's parser and composer: the node tree comes from C, nothing is counted while composing.
+
+            Used only for text without aliases (no '*' anywhere), where the alias limits have nothing to count;
+            libyaml stops nesting at 1,000 levels and the builder at MAX_DEPTH.
+            """
+
+            def __init__(self, stream: str, filename: str) -> None:
+                _CParser.__init__(self, stream)
+                CoreResolver.__init__(self)
+                self.filename = filename
 
     _Loader: type = _CLoader
 else:  # pragma: no cover - PyYAML without libyaml
     _Loader = _PyLoader
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-    # Keys written in this mapping must be unique; keys brought in by a merge (`<<: *base`) may be overridden by them,
-    # as YAML intends. flatten_mapping puts the merged pairs first, so the explicit ones are the last len(explicit).
-    explicit_count = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
-    loader.flatten_mapping(node)
-    first_explicit = len(node.value) - explicit_count
-    result = LineDict()
-    result.lines = {}
-    result.line = node.start_mark.line + 1
-    written: dict[Any, int] = {}
-    for index, (key_node, value_node) in enumerate(node.value):
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        try:
-            hash(key)
-        except TypeError:
-            raise InputError(
-                "a mapping key must be a plain value", file=loader.filename, line=line,
-                hint="use a word as the key, not a list or mapping",
-            ) from None
-        if index >= first_explicit:
-            if key in written:
-                raise InputError(
-                    f"duplicate key '{key}' (first on line {written[key]})",
-                    file=loader.filename,
-                    line=line,
-                    hint="remove or rename one of them",
-                )
-            written[key] = line
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = line
-    return result
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = False) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.lines = [child.start_mark.line + 1 for child in node.value]
-    result.line = node.start_mark.line + 1
-    return result
-
-
-def _refuse_unknown_tag(loader: _Loader, suffix: str, node: yaml.Node) -> None:
-    raise InputError(
-        f"the YAML tag '{node.tag}' is not allowed",
-        file=loader.filename,
-        line=node.start_mark.line + 1,
-        hint="profiles and team files hold plain data only; remove the tag",
-    )
-
-
-def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
-    # Dates stay strings here; the models parse and validate them with a clear message.
-    return loader.construct_scalar(node)
-
-
-def _construct_finite_float(loader: _Loader, node: yaml.ScalarNode) -> float:
-    value = yaml.SafeLoader.construct_yaml_float(loader, node)
-    if not math.isfinite(value):
-        raise InputError(
-            f"'{node.value}' is not a finite number",
-            file=loader.filename,
-            line=node.start_mark.line + 1,
-            hint="write an ordinary number",
-        )
-    return value
-
-
-def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
-    value = loader.construct_scalar(node)
-    # A "\ud800" escape yields a lone surrogate: it cannot be written to any file or terminal, so refuse it here.
-    if _SURROGATE.search(value):
-        raise InputError(
-            "text holds a lone surrogate escape (\\ud800-\\udfff) that cannot be written as UTF-8",
-            file=loader.filename,
-            line=node.start_mark.line + 1,
-            hint="write the character itself, or a \\U escape of a real code point",
-        )
-    return value
-
-
-for _cls in {_PyLoader, _Loader}:
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
-    _cls.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
-    _cls.add_constructor("tag:yaml.org,2002:str", _construct_text)
-    for _tag in _REFUSED_STANDARD_TAGS:
-        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_unknown_tag(loader, "", node))
-    _cls.add_multi_constructor("", _refuse_unknown_tag)
-    _cls.add_multi_constructor("!", _refuse_unknown_tag)
 
 
 def read_text(path: str | Path, what: str = "file") -> str:
@@ -263,28 +171,33 @@ def read_text(path: str | Path, what: str = "file") -> str:
         ) from None
 
 
-def parse_yaml(text: str, filename: str) -> Any:
-    """Parse one YAML document from text; errors carry the file, line and column."""
+def parse_yaml(text: str, filename: str, lines: bool = True) -> Any:
+    """Parse one YAML document from text; errors carry the file, line and column.
+
+    With `lines`, mappings and lists are `LineDict`/`LineList` that know the line of each entry.
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"over the limit of {MAX_FILE_BYTES:,} bytes", file=filename, hint="split it")
+    loader_class = _CComposer if _CComposer is not None and "*" not in text else _Loader
     try:
-        return _load_with(_Loader, text, filename)
+        return _load_with(loader_class, text, filename, lines)
     except yaml.MarkedYAMLError as exc:
-        if _Loader is _PyLoader:
+        if loader_class is _PyLoader:
             raise _syntax_error(exc, text, filename) from None
     # libyaml has limits and wording of its own (0.2.6 refuses deep nesting before our composer sees it): let the
     # Python parser, which counts sprintgen's limits as it goes, find and word the error the same way on every build.
     try:
-        return _load_with(_PyLoader, text, filename)
+        return _load_with(_PyLoader, text, filename, lines)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, filename) from None
 
 
-def _load_with(loader_class: type, text: str, filename: str) -> Any:
+def _load_with(loader_class: type, text: str, filename: str, lines: bool) -> Any:
     loader = None
     try:
         loader = loader_class(text, filename)  # the reader checks for control characters right here
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return None if node is None else Builder(filename, lines).build(node)
     except yaml.MarkedYAMLError:
         raise
     except yaml.reader.ReaderError as exc:
@@ -322,9 +235,41 @@ def _char_at(text: str, line: int, column: int) -> str:
     return ""
 
 
-def load_yaml(path: str | Path, what: str = "file") -> Any:
+def load_yaml(path: str | Path, what: str = "file", lines: bool = True) -> Any:
     """Read and parse a YAML file."""
-    return parse_yaml(read_text(path, what), str(path))
+    return parse_yaml(read_text(path, what), str(path), lines)
+
+
+class YamlDocument:
+    """A parsed YAML file whose line numbers are found only when asked for (by parsing it once more, with lines).
+
+    Large profiles are read this way: building line-numbered containers costs more than half again the time of
+    building plain ones, and only an error message ever needs a line.
+    """
+
+    def __init__(self, path: str, text: str, data: Any) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self._lined: Any = None
+
+    def release(self) -> Any:
+        """The parsed data, handed over once: the document keeps only its text (for `line`), not the data, which a
+        large profile would otherwise hold in memory twice (as YAML data and as validated models)."""
+        data, self.data = self.data, None
+        return data
+
+    def line(self, loc: tuple) -> int | None:
+        """The line of the element at `loc` (a path of keys and indexes, as pydantic reports it)."""
+        if self._lined is None:
+            self._lined = parse_yaml(self.text, self.path, lines=True)
+        return line_of(self._lined, loc)
+
+
+def load_document(path: str | Path, what: str = "file") -> YamlDocument:
+    """Read and parse a YAML file without line numbers (they are found on demand: `YamlDocument.line`)."""
+    text = read_text(path, what)
+    return YamlDocument(str(path), text, parse_yaml(text, str(path), lines=False))
 
 
 def line_of(data: Any, loc: tuple) -> int | None:

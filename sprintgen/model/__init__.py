@@ -8,12 +8,12 @@ from sprintgen.model.backlog import Backlog, BacklogEpic, BacklogStory
 from sprintgen.model.common import EPS, KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, format_points, round_points
 from sprintgen.model.forecast import DatePercentiles, EpicForecast, Forecast, Percentiles, RollUp
 from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedSprint, PlannedStory, TeamSummary
-from sprintgen.model.profile import Epic, Parameter, Profile, Risk, Story
+from sprintgen.model.profile import Epic, EpicFile, Parameter, Profile, Risk, Story
 from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
     "EPS", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic",
-    "EpicForecast", "Estimate", "Forecast", "Finding", "Member", "Parameter", "Percentiles", "Plan", "PlannedEpic",
-    "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride", "SprintSettings", "Story",
-    "Strict", "Team", "TeamSummary", "format_points", "next_monday", "round_points",
+    "EpicFile", "EpicForecast", "Estimate", "Forecast", "Finding", "Member", "Parameter", "Percentiles", "Plan",
+    "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride", "SprintSettings",
+    "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday", "round_points",
 ]

@@ -12,6 +12,12 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 #: The highest sprint number anything may name (a pin, an override, an absence, --sprints): 1000 two-week sprints
 #: are 38 years, and the bound keeps a typo like `sprint: 100000000` from making the planner walk that far.
 MAX_SPRINTS = 1000
+#: The largest number of points anything may hold (an estimate, a velocity, a capacity): far beyond any real backlog,
+#: and small enough that sums over 100,000 stories and a forecast's products stay exact floats, never infinite.
+MAX_POINTS = 1_000_000
+#: Items in one list of text a profile writes (a definition of done, acceptance criteria): each story repeats the
+#: merged lists in every output, so 5,000 items on 1,000 stories would be five million lines of roadmap.
+MAX_LIST_ITEMS = 200
 _RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -25,9 +31,9 @@ class Strict(BaseModel):
 class Estimate(Strict):
     """A three-point estimate in story points. Written as `5`, `3-8` or `{low, likely, high}`."""
 
-    low: float = Field(ge=0)
-    likely: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=MAX_POINTS)
+    likely: float = Field(ge=0, le=MAX_POINTS)
+    high: float = Field(ge=0, le=MAX_POINTS)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
-from sprintgen.model.common import KEY_PATTERN, MAX_SPRINTS, Estimate, Strict
+from sprintgen.model.common import KEY_PATTERN, MAX_LIST_ITEMS, MAX_SPRINTS, Estimate, Strict
 
 
 class Parameter(Strict):
@@ -42,11 +42,11 @@ class Story(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: Optional[str] = None
     description: Optional[str] = None
-    acceptance: Optional[list[str]] = None
+    acceptance: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
     estimate: Optional[Estimate] = None
     skills: Optional[list[str]] = None
     depends_on: Optional[list[str]] = None
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
     when: Optional[str] = None
     for_each: Optional[str] = None  # name of a list parameter: one story per item, '{item}' substituted
     scale: Optional[str] = None  # expression on parameters multiplying the estimate
@@ -61,7 +61,7 @@ class Epic(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: Optional[str] = None
     goal: Optional[str] = None
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
     stories: list[Story] = Field(default_factory=list)
     when: Optional[str] = None
     remove: bool = False
@@ -74,13 +74,20 @@ class Profile(Strict):
     name: Optional[str] = None
     description: Optional[str] = None
     extends: list[str] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=list)  # epic files or directories of them, relative to this file
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)
 
-    @field_validator("extends", mode="before")
+    @field_validator("extends", "include", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+
+class EpicFile(Strict):
+    """A file a profile includes (`include:`): more epics, written exactly as in the profile."""
+
+    epics: list[Epic] = Field(default_factory=list)

@@ -6,7 +6,14 @@ import datetime as dt
 from typing import Literal, Optional
 
 from pydantic import Field, field_validator
-from sprintgen.model.common import MAX_SPRINTS, Estimate, Strict
+from sprintgen.model.common import MAX_POINTS, MAX_SPRINTS, Estimate, Strict
+
+#: Public holidays a team file may list: every weekday of the 38 years that MAX_SPRINTS sprints span is 10,000.
+MAX_HOLIDAYS = 10_000
+#: Scope growth is a fraction of the work (0.2 = 20% more): 10 (eleven times the backlog) is far past any real one.
+MAX_SCOPE_GROWTH = 10
+#: The highest cost per sprint (in any currency) that stays an exact float when summed over the forecast.
+MAX_COST = 10**12
 
 
 def next_monday(today: dt.date | None = None) -> dt.date:
@@ -26,7 +33,7 @@ class Member(Strict):
 
     name: str
     skills: list[str] = Field(default_factory=list)
-    capacity: Optional[float] = Field(default=None, ge=0)
+    capacity: Optional[float] = Field(default=None, ge=0, le=MAX_POINTS)
     availability: dict[int, float] = Field(default_factory=dict)  # sprint number -> fraction available (0..1)
 
     @field_validator("availability")
@@ -44,7 +51,7 @@ class SprintOverride(Strict):
     """A sprint whose capacity differs from the usual (a release freeze, an offsite)."""
 
     number: int = Field(ge=1, le=MAX_SPRINTS)
-    capacity: Optional[float] = Field(default=None, ge=0)
+    capacity: Optional[float] = Field(default=None, ge=0, le=MAX_POINTS)
     factor: Optional[float] = Field(default=None, ge=0, le=1)
     note: str = ""
 
@@ -54,15 +61,15 @@ class Team(Strict):
 
     name: str = "Team"
     sprint: SprintSettings = Field(default_factory=SprintSettings)
-    velocity: float = Field(default=30, gt=0)
+    velocity: float = Field(default=30, gt=0, le=MAX_POINTS)
     velocity_history: list[float] = Field(default_factory=list)
     velocity_uncertainty: float = Field(default=0.15, ge=0, le=1)  # relative spread when no history is given
     focus_factor: float = Field(default=1.0, gt=0, le=1)
     dependencies: Literal["sequential", "concurrent"] = "sequential"
     members: list[Member] = Field(default_factory=list)
-    holidays: list[dt.date] = Field(default_factory=list)
+    holidays: list[dt.date] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
     sprints: list[SprintOverride] = Field(default_factory=list)
-    cost_per_sprint: Optional[float] = Field(default=None, ge=0)
+    cost_per_sprint: Optional[float] = Field(default=None, ge=0, le=MAX_COST)
     scope_growth: Optional[Estimate] = None  # forecast: extra work discovered, as a fraction (0-0.2 = up to 20%)
 
     @field_validator("velocity_history")
@@ -70,4 +77,19 @@ class Team(Strict):
     def _positive_history(cls, value: list[float]) -> list[float]:
         if any(v <= 0 for v in value):
             raise ValueError("every velocity in velocity_history must be above 0")
+        if any(v > MAX_POINTS for v in value):
+            raise ValueError(f"every velocity in velocity_history must be at most {MAX_POINTS:,}")
         return value
+
+    @field_validator("scope_growth")
+    @classmethod
+    def _growth_is_a_fraction(cls, value: Optional[Estimate]) -> Optional[Estimate]:
+        return check_scope_growth(value)
+
+
+def check_scope_growth(value: Optional[Estimate]) -> Optional[Estimate]:
+    """Scope growth is a fraction of the work: refuse one above MAX_SCOPE_GROWTH (ValueError)."""
+    if value is not None and value.high > MAX_SCOPE_GROWTH:
+        raise ValueError(f"scope growth is a fraction of the work (0.2 = 20%); {value.high:g} is more than "
+                         f"{MAX_SCOPE_GROWTH}")
+    return value

@@ -36,7 +36,20 @@ _COMPARE = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-_FUNCTIONS = {"len": len, "min": min, "max": max, "abs": abs, "round": round}
+#: round(x, n) takes 10**|n| steps of big-integer work: n is kept to what a float can hold.
+MAX_ROUND_DIGITS = 15
+
+
+def _round(value: Any, digits: Any = None) -> Any:
+    if digits is None:
+        return round(_number(value))
+    if isinstance(digits, bool) or not isinstance(digits, int) or abs(digits) > MAX_ROUND_DIGITS:
+        raise ExpressionError(f"round() takes a whole number of digits from -{MAX_ROUND_DIGITS} to "
+                              f"{MAX_ROUND_DIGITS}, got {_quote_text(repr(digits))[:40]}")
+    return round(_number(value), digits)
+
+
+_FUNCTIONS = {"len": len, "min": min, "max": max, "abs": abs, "round": _round}
 
 
 class ExpressionError(ValueError):

@@ -1,4 +1,4 @@
-"""Finding and loading profiles, and resolving `extends`.
+"""Finding profiles, and resolving `extends` (reading the files: `files.py`).
 
 Profiles come from entry points in the group `sprintgen.profiles` (the built-ins are registered there exactly as a
 plugin's would be), from `./profiles/` in the current project, from the user's config directory, and from paths.
@@ -14,25 +14,7 @@ from typing import Any
 from sprintgen.errors import ProfileError
 from sprintgen.model import Epic, Profile, Story
 from sprintgen.profiles.discovery import ProfileSource, discover_profiles
-from sprintgen.inputs.validation import validate_document
-from sprintgen.inputs.yamlio import load_yaml
-
-
-@dataclass
-class LoadedProfile:
-    """A validated profile file and where it came from."""
-
-    profile: Profile
-    path: str
-    raw: Any
-
-
-@dataclass
-class Origin:
-    """Where an epic or story was written, for error messages."""
-
-    file: str
-    line: int | None
+from sprintgen.profiles.files import LoadedProfile, Origin, ProfileFiles, file_key
 
 
 @dataclass
@@ -49,12 +31,9 @@ def looks_like_path(ref: str) -> bool:
     return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref or Path(ref).is_file()
 
 
-def load_profile_file(path: str | Path) -> LoadedProfile:
-    """Read and validate one profile YAML file (without resolving `extends`)."""
-    raw = load_yaml(path, "profile")
-    profile = validate_document(Profile, raw, str(path), ProfileError, "profile")
-    _check_unique_keys(profile, raw, str(path))
-    return LoadedProfile(profile, str(path), raw)
+def load_profile_file(path: str | Path, files: ProfileFiles | None = None) -> LoadedProfile:
+    """Read and validate one profile YAML file and the epic files it includes (without resolving `extends`)."""
+    return (files or ProfileFiles()).profile(path)
 
 
 def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> str:
@@ -72,37 +51,51 @@ def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> s
 
 
 def load_merged(ref: str) -> MergedProfile:
-    """Load a profile by id or path and merge its `extends` chain (parents first, later parents win)."""
-    sources = discover_profiles()
-    return _load_merged(ref, sources, chain=())
+    """Load a profile by id or path and merge its `extends` chain (parents first, later parents win).
+
+    Each file is read once, and each profile merged once, however many paths of an `extends` lattice lead to it.
+    """
+    return _Merger(discover_profiles()).merged(ref, chain=())
 
 
-def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[str, ...]) -> MergedProfile:
-    path = find_profile(ref, sources)
-    loaded = load_profile_file(path)
-    own = loaded.profile
-    if own.id in chain:
-        cycle = " -> ".join(chain[chain.index(own.id):] + (own.id,))
-        raise ProfileError(f"'extends' cycle: {cycle}", file=path, line=_line(loaded.raw, "extends"),
-                           where="extends", hint="remove one of the links")
-    merged = MergedProfile(Profile(id=own.id), path)
-    for parent_ref in own.extends:
-        parent_path_ref = _parent_ref(parent_ref, path)
-        if looks_like_path(parent_ref) and not Path(parent_path_ref).is_file():
-            # Name the child's `extends` line: that is where the fix goes, not in the file that does not exist.
-            missing = "is a directory" if Path(parent_path_ref).is_dir() else "does not exist"
-            raise ProfileError(f"parent profile '{parent_ref}' {missing} (looked for {parent_path_ref})", file=path,
-                               line=_line(loaded.raw, "extends"), where="extends",
-                               hint="a path in 'extends' is relative to this file; fix it or use a profile id")
-        try:
-            parent = _load_merged(parent_path_ref, sources, chain + (own.id,))
-        except ProfileError as exc:
-            if exc.message.startswith("unknown profile") and exc.file is None:
-                exc.file, exc.line, exc.where = path, _line(loaded.raw, "extends"), "extends"
-            raise
-        merged = _merge(merged, parent)
-    own_origins = _origins(loaded)
-    return _merge(merged, MergedProfile(own, path, own_origins), is_child=True)
+class _Merger:
+    def __init__(self, sources: dict[str, ProfileSource]) -> None:
+        self.sources = sources
+        self.files = ProfileFiles()
+        self.done: dict[str, MergedProfile] = {}
+
+    def merged(self, ref: str, chain: tuple[str, ...]) -> MergedProfile:
+        path = find_profile(ref, self.sources)
+        loaded = self.files.profile(path)
+        own = loaded.profile
+        if own.id in chain:
+            cycle = " -> ".join(chain[chain.index(own.id):] + (own.id,))
+            raise ProfileError(f"'extends' cycle: {cycle}", file=path, line=loaded.line("extends"),
+                               where="extends", hint="remove one of the links")
+        key = file_key(path)
+        if key not in self.done:
+            self.done[key] = self._merge_parents(loaded, chain)
+        return self.done[key]
+
+    def _merge_parents(self, loaded: LoadedProfile, chain: tuple[str, ...]) -> MergedProfile:
+        own, path = loaded.profile, loaded.path
+        merged = MergedProfile(Profile(id=own.id), path)
+        for parent_ref in own.extends:
+            parent_path_ref = _parent_ref(parent_ref, path)
+            if looks_like_path(parent_ref) and not Path(parent_path_ref).is_file():
+                # Name the child's `extends` line: that is where the fix goes, not in the file that does not exist.
+                missing = "is a directory" if Path(parent_path_ref).is_dir() else "does not exist"
+                raise ProfileError(f"parent profile '{parent_ref}' {missing} (looked for {parent_path_ref})",
+                                   file=path, line=loaded.line("extends"), where="extends",
+                                   hint="a path in 'extends' is relative to this file; fix it or use a profile id")
+            try:
+                parent = self.merged(parent_path_ref, chain + (own.id,))
+            except ProfileError as exc:
+                if exc.message.startswith("unknown profile") and exc.file is None:
+                    exc.file, exc.line, exc.where = path, loaded.line("extends"), "extends"
+                raise
+            merged = _merge(merged, parent)
+        return _merge(merged, MergedProfile(own, path, _origins(loaded)), is_child=True)
 
 
 def _parent_ref(ref: str, child_path: str) -> str:
@@ -113,40 +106,14 @@ def _parent_ref(ref: str, child_path: str) -> str:
     return ref
 
 
-def _line(raw: Any, key: str) -> int | None:
-    return getattr(raw, "lines", {}).get(key) if isinstance(raw, dict) else None
-
-
 def _origins(loaded: LoadedProfile) -> dict[str, Origin]:
     origins: dict[str, Origin] = {}
-    raw_epics = loaded.raw.get("epics") or []
-    for epic_index, epic in enumerate(loaded.profile.epics):
-        raw_epic = raw_epics[epic_index]
-        origins[epic.key] = Origin(loaded.path, getattr(raw_epic, "line", None))
-        raw_stories = raw_epic.get("stories") or []
+    for placed in loaded.placed:
+        epic = placed.epic
+        origins[epic.key] = placed.origin()
         for story_index, story in enumerate(epic.stories):
-            origins[f"{epic.key}.{story.key}"] = Origin(loaded.path, getattr(raw_stories[story_index], "line", None))
+            origins[f"{epic.key}.{story.key}"] = placed.origin(story_index)
     return origins
-
-
-def _check_unique_keys(profile: Profile, raw: Any, path: str) -> None:
-    seen_epics: dict[str, int] = {}
-    for epic_index, epic in enumerate(profile.epics):
-        raw_epic = raw["epics"][epic_index]
-        if epic.key in seen_epics:
-            raise ProfileError(f"duplicate epic key '{epic.key}' (also epics[{seen_epics[epic.key]}])", file=path,
-                               line=getattr(raw_epic, "line", None), where=f"epics[{epic_index}].key",
-                               hint="epic keys must be unique")
-        seen_epics[epic.key] = epic_index
-        seen_stories: dict[str, int] = {}
-        for story_index, story in enumerate(epic.stories):
-            if story.key in seen_stories:
-                raise ProfileError(
-                    f"duplicate story key '{epic.key}.{story.key}' (also stories[{seen_stories[story.key]}])",
-                    file=path, line=getattr(raw_epic["stories"][story_index], "line", None),
-                    where=f"epics[{epic_index}].stories[{story_index}].key", hint="story keys must be unique",
-                )
-            seen_stories[story.key] = story_index
 
 
 def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False) -> MergedProfile:

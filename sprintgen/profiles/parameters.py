@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from typing import Any, Mapping
 
 from sprintgen.errors import ProfileError
 from sprintgen.model import Parameter, format_points
 
+#: Parameter numbers stay within ±10^18: integers are exact (9007199254740993 stays ...993, read as an integer, not
+#: through a float) and products in `scale` expressions are caught by their own bound (conditions.MAX_MAGNITUDE).
+MAX_PARAMETER_MAGNITUDE = 10**18
+_INTEGER = re.compile(r"[-+]?[0-9]{1,19}\Z")
 _TRUE = {"true", "yes", "y", "on", "1"}
 _FALSE = {"false", "no", "n", "off", "0"}
 
@@ -80,12 +85,17 @@ def coerce(name: str, spec: Parameter, value: Any, file: str | None, where: str)
     if kind in ("int", "number"):
         if isinstance(value, bool):
             raise fail(f"'{value}' is not a number")
+        if isinstance(value, str) and len(value.strip()) > 40:
+            raise fail(f"'{_short(value)}' is not a number of at most 40 characters")
         try:
-            number = float(value)
+            text = str(value).strip()
+            number = int(text) if isinstance(value, int) or _INTEGER.match(text) else float(value)
         except (TypeError, ValueError, OverflowError):
             raise fail(f"'{_short(value)}' is not a number") from None
         if not math.isfinite(number):
             raise fail(f"'{_short(value)}' is not a finite number")
+        if abs(number) > MAX_PARAMETER_MAGNITUDE:
+            raise fail(f"'{_short(value)}' is beyond ±10^18")
         if kind == "int":
             if number != int(number):
                 raise fail(f"'{value}' is not a whole number")

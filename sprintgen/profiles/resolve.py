@@ -1,4 +1,9 @@
-"""Resolving a merged profile into a Backlog: parameters, `when`, `for_each`, `scale`, DoD and dependency keys."""
+"""Resolving a merged profile into a Backlog: parameters, `when`, `for_each`, `scale`, DoD and dependency keys.
+
+The work is linear in what comes out, and what comes out is bounded: at most `MAX_STORIES` stories, `MAX_DEPENDENCIES`
+dependencies once epic references are expanded (3,000 stories each waiting on a 3,000-story epic would be nine
+million), and `MAX_EXPANDED_TEXT` characters of text written by `for_each` substitutions.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,10 @@ from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Epic, Story
 from sprintgen.profiles.discovery import display_source
 from sprintgen.profiles.parameters import resolve_values
 from sprintgen.profiles.merge import MergedProfile, Origin, load_merged
+
+MAX_STORIES = 100_000
+MAX_DEPENDENCIES = 500_000
+MAX_EXPANDED_TEXT = 16 * 1024 * 1024
 
 
 def build_backlog(ref: str, params: Mapping[str, Any] | None = None) -> Backlog:
@@ -28,6 +37,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     pending_deps: dict[str, tuple[list[str], Origin]] = {}
     all_written: dict[str, list[str]] = {}  # every key written in the profile -> expanded keys (may be empty)
     epic_of_written: dict[str, str] = {}
+    text_budget = [MAX_EXPANDED_TEXT]
     for epic in profile.epics:
         epic_origin = merged.origins.get(epic.key, Origin(merged.path, None))
         include_epic = _condition(epic.when, values, epic_origin, f"epics.{epic.key}.when")
@@ -41,18 +51,22 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
             epic_of_written[written_key] = epic.key
             if not include_epic or not _condition(story.when, values, origin, f"{written_key}.when"):
                 continue
-            for expanded in _expand(epic, story, values, origin):
+            for expanded in _expand(epic, story, values, origin, text_budget):
                 expanded_story = _backlog_story(epic, expanded, profile.definition_of_done or [], origin)
                 stories.append(expanded_story)
                 backlog_epic.stories.append(expanded_story.key)
                 all_written[written_key].append(expanded_story.key)
                 all_written[epic.key].append(expanded_story.key)
                 pending_deps[expanded_story.key] = (list(story.depends_on or []), origin)
+            if len(stories) > MAX_STORIES:
+                raise ProfileError(f"more than {MAX_STORIES:,} stories", file=origin.file, line=origin.line,
+                                   where=written_key, hint="plan the programme as several smaller profiles")
         if backlog_epic.stories:
             epics.append(backlog_epic)
     by_key = {s.key: s for s in stories}
+    budget = [MAX_DEPENDENCIES]
     for key, (refs, origin) in pending_deps.items():
-        by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin)
+        by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin, budget)
     risks = [r for r in profile.risks if _condition(r.when, values, Origin(merged.path, None), f"risks.{r.title}")]
     return Backlog(
         profile_id=profile.id,
@@ -84,7 +98,7 @@ def _slug(text: str) -> str:
     return slug or "item"
 
 
-def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> list[Story]:
+def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin, budget: list[int]) -> list[Story]:
     """One story, or one per item of the `for_each` list parameter, with `{item}` substituted."""
     story = _scaled(epic, story, values, origin)
     if story.for_each is None:
@@ -104,6 +118,7 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
         if slug in seen:
             continue
         seen.add(slug)
+        _spend_text(story, str(item), budget, origin, where)
 
         def sub(text: str | None, item: str = str(item)) -> str | None:
             return text.replace("{item}", item) if text is not None else None
@@ -116,6 +131,17 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
             "definition_of_done": [sub(d) for d in story.definition_of_done] if story.definition_of_done else None,
         }))
     return expanded
+
+
+def _spend_text(story: Story, item: str, budget: list[int], origin: Origin, where: str) -> None:
+    """Count the text one `for_each` item writes (before writing it) against what one profile may expand to."""
+    texts = [story.title, story.description, *(story.acceptance or []), *(story.definition_of_done or [])]
+    size = sum(len(t) + t.count("{item}") * len(item) for t in texts if t)
+    budget[0] -= size
+    if budget[0] < 0:
+        raise ProfileError(f"for_each would write more than {MAX_EXPANDED_TEXT:,} characters of story text",
+                           file=origin.file, line=origin.line, where=where,
+                           hint="use '{item}' fewer times, or give the list parameter fewer or shorter items")
 
 
 def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> Story:
@@ -144,22 +170,20 @@ def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Ori
         if getattr(story, field) is None:
             raise ProfileError(f"story has no {field}", file=origin.file, line=origin.line,
                                where=f"{key}.{field}", hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
-    dod: list[str] = []
-    for item in [*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]:
-        if item not in dod:
-            dod.append(item)
-    return BacklogStory(
+    dod = list(dict.fromkeys([*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]))
+    # Every field comes from a validated Story: constructing skips validating ten thousand stories again.
+    return BacklogStory.model_construct(
         key=key, epic=epic.key, title=story.title, description=story.description or "",
         acceptance=list(story.acceptance or []), estimate=story.estimate, skills=list(story.skills or []),
-        definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
+        depends_on=[], definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
     )
 
 
 def _resolve_refs(key: str, refs: list[str], written: dict[str, list[str]], stories: dict[str, BacklogStory],
-                  origin: Origin) -> list[str]:
+                  origin: Origin, budget: list[int]) -> list[str]:
     """Dependency references to full story keys. A story or epic excluded by a condition is simply not waited on."""
     epic = key.split(".", 1)[0]
-    resolved: list[str] = []
+    resolved: dict[str, None] = {}  # an ordered set: an epic of 3,000 stories must not cost 3,000^2 lookups
     for ref in refs:
         # a bare name is a story of the same epic first (the nearer meaning), else an epic key
         candidates = [ref] if "." in ref else [f"{epic}.{ref}", ref]
@@ -173,7 +197,14 @@ def _resolve_refs(key: str, refs: list[str], written: dict[str, list[str]], stor
             raise GraphError(f"story '{key}' depends on itself" + (f" (through its epic '{epic}')"
                              if target == epic else ""), file=origin.file, line=origin.line,
                              where=f"{key}.depends_on", hint="remove the self-reference")
-        for dep in written[target]:
-            if dep != key and dep not in resolved and dep in stories:
-                resolved.append(dep)
-    return resolved
+        targets = written[target]
+        budget[0] -= len(targets)
+        if budget[0] < 0:
+            raise GraphError(f"more than {MAX_DEPENDENCIES:,} dependencies once epic references are expanded "
+                             f"('{key}' waits on {len(targets):,} stories through '{ref}')", file=origin.file,
+                             line=origin.line, where=f"{key}.depends_on",
+                             hint="depend on the epic's last stories, or add a milestone story the others wait on")
+        for dep in targets:
+            if dep != key and dep in stories:
+                resolved[dep] = None
+    return list(resolved)
