@@ -39,8 +39,10 @@ class SprintgenGroup(click.Group):
         return getattr(importlib.import_module(module_name), attr)
 
     def invoke(self, ctx: click.Context):
-        from sprintgen.errors import EXIT_INTERRUPTED, SprintgenError
+        from sprintgen.errors import EXIT_INPUT, EXIT_INTERRUPTED, SprintgenError
+        from sprintgen.inputs.reading import start_run
 
+        start_run()
         try:
             return super().invoke(ctx)
         except SprintgenError as error:
@@ -57,6 +59,15 @@ class SprintgenGroup(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        except UnicodeEncodeError as error:  # printing to a console whose encoding lacks a character
+            click.echo(f"sprintgen: error: stdout's encoding ({error.encoding}) cannot write "
+                       f"{error.object[error.start:error.end]!r}; set PYTHONIOENCODING=utf-8", err=True)
+            ctx.exit(EXIT_INPUT)
+        except OSError as error:  # a path the system refused (too long, a loop of links...) that no check caught
+            name = str(error.filename or "")
+            name = f"{name[:60]}...: " if len(name) > 60 else f"{name}: " if name else ""
+            click.echo(f"sprintgen: error: {name}{error.strerror or error}; check the path", err=True)
+            ctx.exit(EXIT_INPUT)
 
 
 @click.group(cls=SprintgenGroup, context_settings={"help_option_names": ["-h", "--help"]})

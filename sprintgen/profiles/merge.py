@@ -14,6 +14,7 @@ from typing import Any
 from sprintgen.errors import ProfileError
 from sprintgen.model import Epic, Profile, Story
 from sprintgen.profiles.discovery import ProfileSource, discover_profiles
+from sprintgen.inputs.atomic import check_path_name
 from sprintgen.inputs.validation import validate_document
 from sprintgen.inputs.yamlio import load_yaml
 
@@ -59,6 +60,7 @@ def load_profile_file(path: str | Path) -> LoadedProfile:
 
 def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> str:
     """The file of a profile given by id or path; an unknown id names the closest ones."""
+    check_path_name(ref, None)
     if looks_like_path(ref):
         return ref
     sources = discover_profiles() if sources is None else sources
