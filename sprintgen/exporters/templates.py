@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sprintgen.errors import SprintgenError, TemplateError
+from sprintgen.inputs.atomic import note_input
 from sprintgen.profiles.discovery import builtin_templates_dir, config_dir
 
 
@@ -72,6 +73,7 @@ def _confined_loader(root: Path):
             if not Path(filename).resolve().is_relative_to(real_root):
                 raise TemplateNotFound(template)
             self.served.add(filename)
+            note_input(os.stat(filename), "template")  # an --output over it is refused
             return source, filename, uptodate
 
     loader = ConfinedLoader(str(root))
