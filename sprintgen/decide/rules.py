@@ -155,10 +155,18 @@ def _check_rules(rules: Rules, raw: Any, file: str) -> None:
             raise InputError(str(exc), file=file, where=where) from None
 
     def check_text(text: str, names: set[str], where: str) -> None:
-        for _, name, _, _ in string.Formatter().parse(text):
+        try:
+            fields = list(string.Formatter().parse(text))
+        except ValueError as exc:
+            raise InputError(f"bad placeholder: {exc}", file=file, where=where,
+                             hint="write {question_id}, or {{ and }} for braces") from None
+        for _, name, spec, conversion in fields:
             if name is not None and name not in names:
                 raise InputError(f"unknown placeholder '{{{name}}}'", file=file, where=where,
                                  hint="use {question_id}")
+            if spec or conversion:  # '{x:>2000000000}' would print gigabytes: a placeholder is only replaced
+                raise InputError(f"placeholder '{{{name}{'!' + conversion if conversion else ''}:{spec}}}' has a "
+                                 "format spec", file=file, where=where, hint=f"write {{{name}}} alone")
 
     questions = set(known)
     for i, fact in enumerate(rules.facts):
