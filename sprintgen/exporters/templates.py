@@ -109,6 +109,12 @@ def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
         def is_safe_attribute(self, obj, attr, value):
             return super().is_safe_attribute(obj, attr, value) and limits.attribute_allowed(obj, attr, value)
 
+        def unsafe_undefined(self, obj, attribute):
+            # Refused at once, not an Undefined that a `map(attribute=...)` or `is defined` would quietly carry on
+            from jinja2.exceptions import SecurityError
+
+            raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
         def wrap_str_format(self, value):
             wrapper = super().wrap_str_format(value)
             if wrapper is None:
