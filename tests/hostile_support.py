@@ -20,6 +20,17 @@ from sprintgen.cli import main
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ERROR_PREFIX = "sprintgen: error: "
+#: The smallest useful profile: two stories, one depending on the other.
+MINI_PROFILE = """
+    id: mini
+    name: Mini
+    epics:
+      - key: core
+        title: Core
+        stories:
+          - {key: a, title: A, estimate: 3}
+          - {key: b, title: B, estimate: 5, depends_on: [a]}
+"""
 #: Bytes an output file holds before a failing run; it must hold exactly these bytes afterwards.
 SENTINEL = b"# previous roadmap\n\nkept byte for byte \xe2\x9c\x93\n"
 

@@ -11,23 +11,13 @@ import pytest
 from sprintgen.inputs import atomic
 from sprintgen.errors import InputError
 
-from .hostile_support import SENTINEL, error_line, invoke, write
+from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, write
 
-PROFILE = """
-    id: mini
-    name: Mini
-    epics:
-      - key: core
-        title: Core
-        stories:
-          - {key: a, title: A, estimate: 3}
-          - {key: b, title: B, estimate: 5, depends_on: [a]}
-"""
 
 
 @pytest.fixture
 def profile(tmp_path) -> Path:
-    return write(tmp_path / "inputs" / "mini.yaml", PROFILE)
+    return write(tmp_path / "inputs" / "mini.yaml", MINI_PROFILE)
 
 
 @pytest.fixture

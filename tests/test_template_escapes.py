@@ -10,18 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .hostile_support import SENTINEL, error_line, invoke, run_measured, write
+from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, run_measured, write
 
-PROFILE = """
-    id: mini
-    name: Mini
-    epics:
-      - key: core
-        title: Core
-        stories:
-          - {key: a, title: A, estimate: 3}
-          - {key: b, title: B, estimate: 5, depends_on: [a]}
-"""
 
 ESCAPES = {
     # pydantic methods on the models a template is given
@@ -102,7 +92,7 @@ RUNAWAY = {
 
 @pytest.fixture
 def layout(tmp_path, monkeypatch) -> Path:
-    write(tmp_path / "mini.yaml", PROFILE)
+    write(tmp_path / "mini.yaml", MINI_PROFILE)
     (tmp_path / "roadmap.md").write_bytes(SENTINEL)
     (tmp_path / "templates").mkdir()
     monkeypatch.chdir(tmp_path)

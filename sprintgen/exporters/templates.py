@@ -9,7 +9,8 @@ Which roadmap template is used (the first that exists wins):
 4. the built-in template shipped with sprintgen
 
 Every template renders in Jinja's `SandboxedEnvironment` with `StrictUndefined`, through a loader that refuses any
-path outside the template's own directory (no `..`, no absolute paths, no symlink leading out). Any failure, from a
+path outside the template's own directory (no `..`, no absolute paths, no symlink leading out), with the attribute
+policy and work limits of `template_limits.py` and the checked bytecode cache of `template_cache.py`. Any failure, from a
 syntax error to an exception raised while rendering, becomes a `TemplateError` naming the file and line.
 
 jinja2 is imported inside the functions: the core and `sprintgen --help` never load it.
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sprintgen.errors import SprintgenError, TemplateError
-from sprintgen.inputs.atomic import note_input
 from sprintgen.profiles.discovery import builtin_templates_dir, config_dir
 
 
@@ -48,6 +48,9 @@ def find_template(name: str, explicit: str | os.PathLike | None = None) -> Templ
     """The template to use: the explicit file if given (it must exist), else the first found on the search path."""
     if explicit:
         path = Path(explicit)
+        if path.exists() and not path.is_file():
+            raise TemplateError("is not a regular file", file=path, where="--template",
+                                hint="give the path of a Jinja template file")
         if not path.is_file():
             raise TemplateError("template file not found", file=path, where="--template",
                                 hint="give the path of a Jinja template file")
@@ -62,6 +65,10 @@ def find_template(name: str, explicit: str | os.PathLike | None = None) -> Templ
 def _confined_loader(root: Path):
     """A FileSystemLoader that only serves files whose real path is inside `root`."""
     from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    from sprintgen.inputs.reading import read_limited
+    from sprintgen.inputs.yamlio import MAX_FILE_BYTES
 
     real_root = root.resolve()
 
@@ -69,12 +76,22 @@ def _confined_loader(root: Path):
         def get_source(self, environment, template):
             if os.path.isabs(template) or template.startswith(("/", "\\")):
                 raise TemplateNotFound(template)
-            source, filename, uptodate = super().get_source(environment, template)
-            if not Path(filename).resolve().is_relative_to(real_root):
-                raise TemplateNotFound(template)
+            filename = os.path.normpath(os.path.join(self.searchpath[0], *split_template_path(template)))
+            if not os.path.isfile(filename) or not Path(filename).resolve().is_relative_to(real_root):
+                raise TemplateNotFound(template)  # also a FIFO or device: never waited on
+            # Read within the input limits (and noted as an input, so an --output over it is refused).
+            data = read_limited(filename, "template", MAX_FILE_BYTES)
+            if len(data) > MAX_FILE_BYTES:
+                raise TemplateError(f"the template is over the limit of {MAX_FILE_BYTES:,} bytes", file=filename,
+                                    hint="split it with include")
+            try:
+                source = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise TemplateError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=filename,
+                                    line=data[: exc.start].count(b"\n") + 1, hint="save the file as UTF-8") from None
             self.served.add(filename)
-            note_input(os.stat(filename), "template")  # an --output over it is refused
-            return source, filename, uptodate
+            mtime = os.path.getmtime(filename)
+            return source, filename, lambda: os.path.getmtime(filename) == mtime
 
     loader = ConfinedLoader(str(root))
     loader.served = set()  # files rendered so far: an error's traceback is searched for their lines
