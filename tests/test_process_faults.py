@@ -127,3 +127,16 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(moment, work):
     assert "".join(stderr) == "sprintgen: interrupted\n"
     assert stdout == ""
     assert (work / "roadmap.md").read_bytes() == SENTINEL
+
+
+def test_a_fifo_as_template_or_include_is_refused_not_waited_on(work):
+    (work / "templates").mkdir()
+    os.mkfifo(work / "templates" / "part.j2")
+    write(work / "templates" / "roadmap.md.j2", "# {{ profile.name }}\n{% include 'part.j2' %}\n")
+    for template, fragment in (("templates/part.j2", "--template: is not a regular file"),
+                               ("templates/roadmap.md.j2", "cannot include 'part.j2'")):
+        completed = run_subprocess(["plan", "--profile", "mini.yaml", "--no-forecast", "--template", template,
+                                    "-o", "roadmap.md"], work, timeout=60)
+        assert completed.returncode == 2, completed.stderr
+        assert fragment in assert_one_error_line(completed.stderr, completed.stdout)
+    assert (work / "roadmap.md").read_bytes() == SENTINEL

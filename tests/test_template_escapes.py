@@ -204,3 +204,20 @@ def test_a_corrupted_entry_is_recompiled_and_replaced(layout, isolated_user_conf
     entry.write_bytes(b"")
     assert run_template(template).stdout == "ok mini\n"
     assert os.stat(entry).st_size > 32
+
+
+@pytest.mark.parametrize("placeholder", ["{failure_kind:>2000000000}", "{failure_kind!r}", "{failure_kind:{failure_kind}}"])
+def test_a_format_spec_in_a_rules_text_is_refused_when_the_rules_are_read(placeholder, tmp_path):
+    import yaml
+
+    from sprintgen.decide import rules
+
+    data = yaml.safe_load((Path(rules.__file__).parent / "recommend.yaml").read_text(encoding="utf-8"))
+    data["decisions"][0]["reason"] = f"Because {placeholder}."
+    evil = tmp_path / "rules.yaml"
+    evil.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = invoke(["recommend", "--no-interactive", "--rules", evil, "--output", tmp_path / "out.md"])
+    line = error_line(result)
+    assert line.startswith(f"{evil}: decisions[0].reason: placeholder ") and "has a format spec" in line, line
+    assert "write {failure_kind} alone" in line
+    assert not (tmp_path / "out.md").exists()
