@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cached_property, wraps
+from functools import cached_property, lru_cache, wraps
 from typing import Any, Callable
 
 from jinja2 import nodes, pass_context
@@ -66,13 +66,22 @@ def refuse(message: str) -> SecurityError:
 def attribute_allowed(obj: Any, attr: str, value: Any) -> bool:
     """The policy for `obj.attr` once Jinja's own sandbox rules have passed."""
     if isinstance(obj, BaseModel):
-        return attr in type(obj).model_fields or _sprintgen_property(type(obj), attr)
+        return _model_attribute(type(obj), attr)
     if callable(value) and not isinstance(obj, Namespace):
-        return any(isinstance(obj, kind) and attr in names for kind, names in SAFE_METHODS.items())
+        return _safe_method(type(obj), attr)
     return True
 
 
-def _sprintgen_property(cls: type, attr: str) -> bool:
+@lru_cache(maxsize=1024)
+def _safe_method(cls: type, attr: str) -> bool:
+    return any(issubclass(cls, kind) and attr in names for kind, names in SAFE_METHODS.items())
+
+
+@lru_cache(maxsize=1024)
+def _model_attribute(cls: type, attr: str) -> bool:
+    """A field of a sprintgen model, or a property sprintgen defines on it."""
+    if attr in cls.model_fields:
+        return True
     for klass in cls.__mro__:
         if attr in vars(klass):
             found = vars(klass)[attr]
