@@ -25,9 +25,9 @@ from jinja2.runtime import LoopContext
 from jinja2.utils import Cycler, Namespace
 from pydantic import BaseModel
 
-MAX_STEPS = 5_000_000
-#: What a call costs in steps: a macro call takes about as long as 40 loop iterations.
-CALL_STEPS, MACRO_CALL_STEPS = 2, 40
+MAX_STEPS = 3_000_000
+#: What a call costs in steps: a macro call takes about as long as 150 loop iterations.
+CALL_STEPS, MACRO_CALL_STEPS = 2, 150
 SIZE_PER_STEP = 100
 MAX_TEXT = 16 * 1024 * 1024
 MAX_OUTPUT = 64 * 1024 * 1024
