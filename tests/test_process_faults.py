@@ -87,9 +87,9 @@ def test_a_console_that_cannot_encode_the_roadmap_gets_one_line_and_nothing_half
     assert with_file.returncode == 0 and "\u2588" in (work / "out.md").read_text(encoding="utf-8")
 
 
-def test_a_closed_stdout_is_an_error_not_a_silent_success(work):
-    child = sprintgen(["plan", "--profile", "mini.yaml", "--no-forecast"], work, stdout=None,
-                      preexec_fn=lambda: os.close(1))
+@pytest.mark.parametrize("command", [["plan", "--profile", "mini.yaml", "--no-forecast"], ["profiles"]])
+def test_a_closed_stdout_is_an_error_not_a_silent_success(command, work):
+    child = sprintgen(command, work, stdout=None, preexec_fn=lambda: os.close(1))
     _, stderr = child.communicate(timeout=120)
     assert child.returncode == 2, stderr
     line = assert_one_error_line(stderr)

@@ -43,6 +43,8 @@ class SprintgenGroup(click.Group):
         from sprintgen.inputs.reading import start_run
 
         start_run()
+        if sys.stdout is None:  # started with stdout closed (`>&-`): printing must fail loudly, not vanish
+            sys.stdout = ClosedStdout()
         try:
             return super().invoke(ctx)
         except SprintgenError as error:
@@ -68,6 +70,22 @@ class SprintgenGroup(click.Group):
             name = f"{name[:60]}...: " if len(name) > 60 else f"{name}: " if name else ""
             click.echo(f"sprintgen: error: {name}{error.strerror or error}; check the path", err=True)
             ctx.exit(EXIT_INPUT)
+
+
+class ClosedStdout:
+    """Stands in for a stdout the process was started without: any write is one clear error (exit 2)."""
+
+    closed = True
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        from sprintgen.errors import InputError
+
+        raise InputError("stdout is closed; nothing was written", where="stdout",
+                         hint="run with stdout open, or write to a file with --output FILE")
+
+    def flush(self) -> None:
+        pass
 
 
 @click.group(cls=SprintgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
