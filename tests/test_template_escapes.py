@@ -206,7 +206,8 @@ def test_a_corrupted_entry_is_recompiled_and_replaced(layout, isolated_user_conf
     assert os.stat(entry).st_size > 32
 
 
-@pytest.mark.parametrize("placeholder", ["{failure_kind:>2000000000}", "{failure_kind!r}", "{failure_kind:{failure_kind}}"])
+@pytest.mark.parametrize("placeholder", ["{failure_kind:>2000000000}", "{failure_kind!r}",
+                                         "{failure_kind:{failure_kind}}"])
 def test_a_format_spec_in_a_rules_text_is_refused_when_the_rules_are_read(placeholder, tmp_path):
     import yaml
 

@@ -78,7 +78,7 @@ class ClosedStdout:
     closed = True
     encoding = "utf-8"
 
-    def write(self, text: str) -> int:
+    def write(self, _text: str) -> int:
         from sprintgen.errors import InputError
 
         raise InputError("stdout is closed; nothing was written", where="stdout",

@@ -180,7 +180,7 @@ def binop(operator: str, left: Any, right: Any) -> Any:
     raise refuse(f"operator {operator} is not intercepted")
 
 
-def check_call(obj: Any, args: tuple, kwargs: dict) -> None:
+def check_call(obj: Any, args: tuple) -> None:
     """Before a method call on a text: the size its result would have, where its arguments decide it."""
     name = getattr(obj, "__name__", "")
     owner = getattr(obj, "__self__", None)
@@ -251,17 +251,17 @@ def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100)
 
 
 @pass_context
-def _counted_loop(context: Any, iterable: Any) -> Any:
+def _counted_loop(_context: Any, iterable: Any) -> Any:
     return _CURRENT[-1].loop(iterable)
 
 
 @pass_context
-def _counted_output(context: Any, value: Any) -> Any:
+def _counted_output(_context: Any, value: Any) -> Any:
     return _CURRENT[-1].produced(value)
 
 
 @pass_context
-def _checked_concat(context: Any, value: Any) -> Any:
+def _checked_concat(_context: Any, value: Any) -> Any:
     _CURRENT[-1].spend(1, value)
     return checked(value)
 

@@ -10,8 +10,8 @@ Which roadmap template is used (the first that exists wins):
 
 Every template renders in Jinja's `SandboxedEnvironment` with `StrictUndefined`, through a loader that refuses any
 path outside the template's own directory (no `..`, no absolute paths, no symlink leading out), with the attribute
-policy and work limits of `template_limits.py` and the checked bytecode cache of `template_cache.py`. Any failure, from a
-syntax error to an exception raised while rendering, becomes a `TemplateError` naming the file and line.
+policy and work limits of `template_limits.py` and the checked bytecode cache of `template_cache.py`. Any failure,
+from a syntax error to an exception raised while rendering, becomes a `TemplateError` naming the file and line.
 
 jinja2 is imported inside the functions: the core and `sprintgen --help` never load it.
 """
@@ -73,7 +73,7 @@ def _confined_loader(root: Path):
     real_root = root.resolve()
 
     class ConfinedLoader(FileSystemLoader):
-        def get_source(self, environment, template):
+        def get_source(self, _environment, template):
             if os.path.isabs(template) or template.startswith(("/", "\\")):
                 raise TemplateNotFound(template)
             filename = os.path.normpath(os.path.join(self.searchpath[0], *split_template_path(template)))
@@ -153,7 +153,7 @@ def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
             owner = getattr(__obj, "__self__", None)
             cost = limits.MACRO_CALL_STEPS if isinstance(__obj, Macro) else limits.CALL_STEPS
             limits.current().spend(cost, owner if isinstance(owner, (str, list, tuple, dict)) else None)
-            limits.check_call(__obj, args, kwargs)
+            limits.check_call(__obj, args)
             return limits.checked(super().call(__context, __obj, *args, **kwargs))
 
         def _parse(self, source, name, filename):
