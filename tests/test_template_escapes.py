@@ -80,6 +80,13 @@ RUNAWAY = {
     "join-filter": ("{{ (['a' * 100000] * 100000) | join }}", "join would build a text longer than"),
     "join-method": ("{{ 'x'.join(['a' * 100000] * 100000) }}", "join() would build a text longer than"),
     "replace-growth": ("{{ ('a' * 100000).replace('a', 'b' * 100000) }}", "replace() would build a text"),
+    "replace-filter": ("{{ ('a' * 100000) | replace('a', 'b' * 100000) }}", "replace would build a text"),
+    "join-generator": ("{{ (['a' * 100000] * 200) | map('lower') | join }}", "join would build a text longer"),
+    "join-method-generator": ("{{ ''.join((['a' * 100000] * 200) | map('lower')) }}",
+                              "join() would build a text longer"),
+    "indent-prefix": ("{{ ('\\n' * 100000) | indent('x' * 100000) }}", "indent would build a text longer"),
+    "wordwrap-string": ("{{ ('a ' * 50000) | wordwrap(1, wrapstring='x' * 100000) }}", "wrapstring length"),
+    "sum-of-lists": ("{{ ([[1] * 1000] * 1000) | sum(start=[]) }}", "sum may only add numbers"),
     "batch-fill": ("{{ [1] | batch(1000000000, 0) | list }}", "batch count 1,000,000,000 is above the limit"),
     "slice-count": ("{{ [1] | slice(1000000000) | list }}", "slice count 1,000,000,000 is above the limit"),
     "output-size": ("{% for i in range(100000) %}{{ 'a' * 100000 }}{% endfor %}", "produces more than 67,108,864"),
@@ -127,12 +134,13 @@ def test_unbounded_template_work_is_refused_with_the_limit_it_hit(name, layout):
 def test_what_the_built_in_template_and_ordinary_templates_use_still_works(layout):
     source = ("{{ plan.end_date }}|{{ plan.total_estimate.pert_mean }}|{{ sprints[0].start.isoformat() }}|"
               "{{ profile.parameters.items() | list | length }}|{{ 'a-b'.split('-') | join('+') }}|"
+              "{{ ''.join(['a', 'b'] | map('upper')) }}{{ ['c'] | map('lower') | join }}|"
               "{{ '%5.1f' % 2.25 }}|{{ '{:>4}'.format(7) }}|{{ 'x' | center(5) }}|{% for s in sprints %}"
               "{{ loop.cycle('o', 'e') }}{% endfor %}|{{ lipsum(1, html=False, min=5, max=6) | wordcount > 4 }}")
     result = render(layout, source)
     assert result.exit_code == 0, result.stderr
     text = (layout / "roadmap.md").read_text()
-    assert "|0|a+b|  2.2|   7|  x  |o" in text and text.endswith("|True")
+    assert "|0|a+b|ABc|  2.2|   7|  x  |o" in text and text.endswith("|True")
 
 
 @pytest.mark.parametrize("name", ["nested-ranges", "string-doubling", "join-filter", "output-size", "lipsum"])

@@ -180,55 +180,113 @@ def binop(operator: str, left: Any, right: Any) -> Any:
     raise refuse(f"operator {operator} is not intercepted")
 
 
-def check_call(obj: Any, args: tuple) -> None:
-    """Before a method call on a text: the size its result would have, where its arguments decide it."""
+def check_call(obj: Any, args: tuple) -> tuple:
+    """Before a method call on a text: the size its result would have, where its arguments decide it. Returns the
+    arguments to call with (an iterator to join is read into a list once, to be measured and then joined)."""
     name = getattr(obj, "__name__", "")
     owner = getattr(obj, "__self__", None)
-    if not isinstance(owner, str):
-        return
-    if name in _WIDTH_ARGUMENT and args:
+    if not isinstance(owner, str) or not args:
+        return args
+    if name in _WIDTH_ARGUMENT:
         check_width(args[0], f"{name}() width")
-    elif name == "join" and args:
-        items = list(args[0]) if not isinstance(args[0], (list, tuple, str)) else args[0]
-        if sum(map(_length, items)) + len(owner) * max(len(items) - 1, 0) > MAX_TEXT:
-            raise refuse(f"join() would build a text longer than {MAX_TEXT:,} characters")
-    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
-        grows = (len(args[1]) - len(args[0])) * (owner.count(args[0]) if args[0] else len(owner) + 1)
-        if len(owner) + grows > MAX_TEXT:
-            raise refuse(f"replace() would build a text longer than {MAX_TEXT:,} characters")
+    elif name == "join":
+        items = _joinable(args[0], owner, "join()")
+        return (items, *args[1:])
+    elif name == "replace" and len(args) >= 2:
+        _check_replace(owner, args[0], args[1], "replace()")
+    return args
+
+
+def _joinable(items: Any, separator: Any, what: str) -> Any:
+    """`items` as a list (an iterator is read once), refused if joining them would build a text over the limit."""
+    if not isinstance(items, (list, tuple, str)):
+        items = list(items)
+    if sum(map(_length, items)) + _length(separator) * max(len(items) - 1, 0) > MAX_TEXT:
+        raise refuse(f"{what} would build a text longer than {MAX_TEXT:,} characters")
+    return items
+
+
+def _check_replace(text: Any, old: Any, new: Any, what: str) -> None:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        grows = (len(new) - len(old)) * (text.count(old) if old else len(text) + 1)
+        if len(text) + grows > MAX_TEXT:
+            raise refuse(f"{what} would build a text longer than {MAX_TEXT:,} characters")
+
+
+def _argument(given: tuple, options: dict, position: int, name: str, default: Any = None) -> Any:
+    return given[position] if len(given) > position else options.get(name, default)
+
+
+def _check_padding(name: str, given: tuple, options: dict) -> tuple:
+    width = _argument(given, options, 1, "length" if name == "truncate" else "width")
+    if isinstance(width, str):  # indent("> "): a prefix on every line
+        if _length(given[0]) + len(width) * (str(given[0]).count("\n") + 1) > MAX_TEXT:
+            raise refuse(f"{name} would build a text longer than {MAX_TEXT:,} characters")
+    else:
+        check_width(width, f"{name} width")
+    if name == "wordwrap":
+        check_width(len(options.get("wrapstring") or ""), "wordwrap wrapstring length")
+    return given
+
+
+def _check_count(name: str, given: tuple, options: dict) -> tuple:
+    count = _argument(given, options, 1, "linecount" if name == "batch" else "slices")
+    if isinstance(count, int) and count > MAX_ITEMS:
+        raise refuse(f"{name} count {count:,} is above the limit of {MAX_ITEMS:,}")
+    return given
+
+
+def _check_format(_name: str, given: tuple, _options: dict) -> tuple:
+    if given and isinstance(given[0], str):
+        check_percent_format(given[0])
+    return given
+
+
+def _check_tojson(_name: str, given: tuple, options: dict) -> tuple:
+    check_width(_argument(given, options, 1, "indent"), "tojson indent")
+    return given
+
+
+def _check_sum(_name: str, given: tuple, options: dict) -> tuple:
+    if not isinstance(_argument(given, options, 2, "start", 0), (int, float)):
+        raise refuse("sum may only add numbers")
+    return given
+
+
+def _check_join(_name: str, given: tuple, options: dict) -> tuple:
+    if not given or isinstance(given[0], str):
+        return given
+    return (_joinable(given[0], _argument(given, options, 1, "d", ""), "join"), *given[1:])
+
+
+def _check_replace_filter(_name: str, given: tuple, _options: dict) -> tuple:
+    if len(given) >= 3:
+        _check_replace(given[0], given[1], given[2], "replace")
+    return given
+
+
+#: Filter name -> check of its arguments before it runs (the value first; may return new arguments).
+_FILTER_CHECKS: dict[str, Callable[[str, tuple, dict], tuple]] = {
+    "center": _check_padding, "indent": _check_padding, "wordwrap": _check_padding, "truncate": _check_padding,
+    "batch": _check_count, "slice": _check_count, "format": _check_format, "tojson": _check_tojson,
+    "sum": _check_sum, "join": _check_join, "replace": _check_replace_filter,
+}
 
 
 def _bounded_filter(name: str, func: Callable) -> Callable:
-    """A built-in filter with the size checks its arguments call for, and its work counted."""
-
-    def arguments(args: tuple, kwargs: dict) -> tuple:
-        # Filters that get the context or environment first: the value is the next argument.
-        skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
-        return args[skip:], kwargs
+    """A filter with the size checks its arguments call for, and its work counted."""
+    # Filters that get the context or environment first: the value is the next argument.
+    skip = 1 if getattr(func, "jinja_pass_arg", None) is not None else 0
+    check = _FILTER_CHECKS.get(name)
 
     @wraps(func)
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        given, options = arguments(args, kwargs)
+        given = args[skip:]
+        if check is not None:
+            given = check(name, given, kwargs)
         value = given[0] if given else None
-        if name in ("center", "indent", "wordwrap", "truncate"):
-            for number in list(given[1:2]) + [options.get("width"), options.get("length")]:
-                check_width(number, f"{name} width")
-        if name == "format" and isinstance(value, str):
-            check_percent_format(value)
-        if name in ("batch", "slice"):
-            count = given[1] if len(given) > 1 else options.get("linecount", options.get("slices"))
-            if isinstance(count, int) and count > MAX_ITEMS:
-                raise refuse(f"{name} count {count:,} is above the limit of {MAX_ITEMS:,}")
-        if name == "tojson":
-            check_width(options.get("indent") or (given[1] if len(given) > 1 else None), "tojson indent")
-        if name == "sum" and not isinstance(options.get("start", given[3] if len(given) > 3 else 0), (int, float)):
-            raise refuse("sum() may only add numbers")
-        if name == "join" and isinstance(value, (list, tuple)):
-            separator = given[1] if len(given) > 1 else options.get("d", "")
-            if sum(map(_length, value)) + _length(separator) * max(len(value) - 1, 0) > MAX_TEXT:
-                raise refuse(f"join would build a text longer than {MAX_TEXT:,} characters")
         _CURRENT[-1].spend(1, value if hasattr(value, "__len__") else None)
-        return checked(func(*args, **kwargs))
+        return checked(func(*args[:skip], *given, **kwargs))
 
     return bounded
 

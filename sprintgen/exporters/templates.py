@@ -153,7 +153,7 @@ def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
             owner = getattr(__obj, "__self__", None)
             cost = limits.MACRO_CALL_STEPS if isinstance(__obj, Macro) else limits.CALL_STEPS
             limits.current().spend(cost, owner if isinstance(owner, (str, list, tuple, dict)) else None)
-            limits.check_call(__obj, args)
+            args = limits.check_call(__obj, args)
             return limits.checked(super().call(__context, __obj, *args, **kwargs))
 
         def _parse(self, source, name, filename):
