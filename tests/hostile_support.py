@@ -88,8 +88,14 @@ from sprintgen.cli import main
 try:
     main()
 finally:
+    # The process's own peak (VmHWM, reset by exec), not ru_maxrss, which Linux carries over from the parent:
+    # a child of a 400 MiB pytest would report 400 MiB.
+    try:
+        peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open(report, "w") as handle:
-        handle.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        handle.write(str(peak))
 """
 
 

@@ -8,6 +8,7 @@ import sys
 import click
 
 from sprintgen import __version__
+from sprintgen.errors import EXIT_INPUT, EXIT_INTERRUPTED, SprintgenError
 
 #: command name -> "module:function"; loaded on demand so `sprintgen --help` stays fast.
 COMMANDS = {
@@ -38,14 +39,22 @@ class SprintgenGroup(click.Group):
         module_name, attr = COMMANDS[name].split(":")
         return getattr(importlib.import_module(module_name), attr)
 
-    def invoke(self, ctx: click.Context):
-        from sprintgen.errors import EXIT_INPUT, EXIT_INTERRUPTED, SprintgenError
-        from sprintgen.inputs.reading import start_run
-
-        start_run()
-        if sys.stdout is None:  # started with stdout closed (`>&-`): printing must fail loudly, not vanish
-            sys.stdout = ClosedStdout()
+    def make_context(self, *args, **kwargs) -> click.Context:
+        # Reading the command line happens before `invoke`; click itself would answer Ctrl-C here with "Aborted!"
+        # and exit 1.
         try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("sprintgen: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            from sprintgen.inputs.reading import start_run
+
+            start_run()
+            if sys.stdout is None:  # started with stdout closed (`>&-`): printing must fail loudly, not vanish
+                sys.stdout = ClosedStdout()
             return super().invoke(ctx)
         except SprintgenError as error:
             click.echo(f"sprintgen: error: {error}", err=True)
