@@ -23,6 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.test_hostile_work import diamond_lattice  # noqa: E402
 from tests.test_limits import bomb_text, ten_thousand_stories  # noqa: E402  (the same inputs the tests use)
+from tests.test_template_escapes import RUNAWAY  # noqa: E402
+
+#: Templates that ask for unbounded work (issue 19): each must be refused fast and small.
+TEMPLATE_CASES = ["nested-ranges", "macro-doubling", "lipsum", "center-filter", "percent-padding",
+                  "format-spec-padding", "string-doubling", "join-filter", "output-size", "literal-output"]
 
 CHILD = """
 import resource, sys
@@ -109,7 +114,13 @@ def main() -> None:
             ("estimate 1e308", ["plan", "--profile", "e308.yaml"]),
             ("--velocity 1e308", ["plan", "--profile", "small.yaml", "--velocity", "1e308"]),
             ("--scope-growth 1e308", ["plan", "--profile", "small.yaml", "--scope-growth", "1e308"]),
+            ("built-in roadmap, 10,000 stories", ["plan", "--profile", "huge.yaml", "--no-forecast"]),
         ]
+        (root / "templates").mkdir()
+        for name in TEMPLATE_CASES:
+            (root / "templates" / f"{name}.md.j2").write_text(RUNAWAY[name][0])
+            cases.append((f"template: {name}", ["plan", "--profile", "small.yaml", "--no-forecast", "--template",
+                                                f"templates/{name}.md.j2"]))
         print(f"{'case':40} {'exit':>4} {'median s':>9} {'CPU s':>6} {'peak MiB':>9}   ({options.runs} runs)")
         for name, args in cases:
             runs = [run_once(args, root) for _ in range(options.runs)]

@@ -20,6 +20,17 @@ from sprintgen.cli import main
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ERROR_PREFIX = "sprintgen: error: "
+#: The smallest useful profile: two stories, one depending on the other.
+MINI_PROFILE = """
+    id: mini
+    name: Mini
+    epics:
+      - key: core
+        title: Core
+        stories:
+          - {key: a, title: A, estimate: 3}
+          - {key: b, title: B, estimate: 5, depends_on: [a]}
+"""
 #: Bytes an output file holds before a failing run; it must hold exactly these bytes afterwards.
 SENTINEL = b"# previous roadmap\n\nkept byte for byte \xe2\x9c\x93\n"
 
@@ -77,8 +88,14 @@ from sprintgen.cli import main
 try:
     main()
 finally:
+    # The process's own peak (VmHWM, reset by exec), not ru_maxrss, which Linux carries over from the parent:
+    # a child of a 400 MiB pytest would report 400 MiB.
+    try:
+        peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open(report, "w") as handle:
-        handle.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        handle.write(str(peak))
 """
 
 

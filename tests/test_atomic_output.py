@@ -11,23 +11,13 @@ import pytest
 from sprintgen.inputs import atomic
 from sprintgen.errors import InputError
 
-from .hostile_support import SENTINEL, error_line, invoke, write
+from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, write
 
-PROFILE = """
-    id: mini
-    name: Mini
-    epics:
-      - key: core
-        title: Core
-        stories:
-          - {key: a, title: A, estimate: 3}
-          - {key: b, title: B, estimate: 5, depends_on: [a]}
-"""
 
 
 @pytest.fixture
 def profile(tmp_path) -> Path:
-    return write(tmp_path / "inputs" / "mini.yaml", PROFILE)
+    return write(tmp_path / "inputs" / "mini.yaml", MINI_PROFILE)
 
 
 @pytest.fixture
@@ -41,7 +31,7 @@ def test_a_write_replaces_the_whole_file_and_keeps_its_permissions(out_dir):
     target = out_dir / "roadmap.md"
     target.write_bytes(b"x" * 10_000)  # longer than the new text: nothing of it may remain
     target.chmod(0o640)
-    atomic.write_atomic(target, "new roadmap\n")
+    atomic.write_output(target, "new roadmap\n")
     assert target.read_bytes() == b"new roadmap\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert sorted(p.name for p in out_dir.iterdir()) == ["roadmap.md"]
@@ -50,7 +40,7 @@ def test_a_write_replaces_the_whole_file_and_keeps_its_permissions(out_dir):
 def test_a_new_file_gets_the_usual_permissions_not_mkstemps_0600(out_dir):
     umask = os.umask(0o022)
     try:
-        atomic.write_atomic(out_dir / "plan.json", "{}\n")
+        atomic.write_output(out_dir / "plan.json", "{}\n")
     finally:
         os.umask(umask)
     assert stat.S_IMODE((out_dir / "plan.json").stat().st_mode) == 0o644
@@ -67,7 +57,7 @@ def test_while_the_new_text_is_written_the_target_still_holds_the_old_one(out_di
         return real_fsync(fd)
 
     monkeypatch.setattr(atomic.os, "fsync", fsync)
-    atomic.write_atomic(target, "the new roadmap\n")
+    atomic.write_output(target, "the new roadmap\n")
     assert seen[0] == SENTINEL
     assert target.read_bytes() == b"the new roadmap\n"
 
@@ -81,7 +71,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary_file(out_dir, monk
 
     monkeypatch.setattr(atomic.os, "replace", refuse)
     with pytest.raises(InputError, match="cannot write: No space left on device"):
-        atomic.write_atomic(target, "new text\n")
+        atomic.write_output(target, "new text\n")
     assert target.read_bytes() == SENTINEL
     assert [p.name for p in out_dir.iterdir()] == ["roadmap.md"]
 
@@ -105,7 +95,7 @@ def test_text_that_cannot_be_encoded_is_refused_before_anything_is_written(out_d
     target = out_dir / "roadmap.md"
     target.write_bytes(SENTINEL)
     with pytest.raises(InputError, match="cannot be written as UTF-8"):
-        atomic.write_atomic(target, "half a character: \ud800")
+        atomic.write_output(target, "half a character: \ud800")
     assert target.read_bytes() == SENTINEL
     assert [p.name for p in out_dir.iterdir()] == ["roadmap.md"]
 
@@ -115,7 +105,7 @@ def test_writing_through_a_symlink_updates_the_linked_file_and_keeps_the_link(ou
     real.write_bytes(SENTINEL)
     link = out_dir / "roadmap.md"
     link.symlink_to(real)
-    atomic.write_atomic(link, "linked roadmap\n")
+    atomic.write_output(link, "linked roadmap\n")
     assert link.is_symlink()
     assert real.read_text() == "linked roadmap\n"
 

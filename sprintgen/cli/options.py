@@ -113,13 +113,10 @@ def plan_request(kwargs: dict[str, Any]):
 
 
 def emit(text: str, output: str | None) -> None:
-    """Print to stdout, or write the file atomically."""
-    if output:
-        from sprintgen.inputs.atomic import write_atomic
+    """Print to stdout, or write the file (`-` is stdout): the one rule of `inputs/atomic.py`."""
+    from sprintgen.inputs.atomic import STDOUT, write_output
 
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_output(output or STDOUT, text, option="--output" if output else "stdout")
 
 
 __all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "profile_options",

@@ -96,9 +96,9 @@ def recommend(extra: tuple[str, ...], answers_file: str | None, rules_file: str 
         answers, assumed = _ask(rules, answers, assumed)
     if save_answers:
         from sprintgen.decide.render import answers_yaml
-        from sprintgen.inputs.atomic import write_atomic
+        from sprintgen.inputs.atomic import write_output
 
-        write_atomic(save_answers, answers_yaml(answers), option="--save-answers")
+        write_output(save_answers, answers_yaml(answers), option="--save-answers")
     rec = fit_parameters(run_rules(rules, answers, assumed))
     plan = None
     if then_plan:

@@ -132,6 +132,22 @@ def load_rules(path: str | Path | None = None) -> Rules:
     return rules
 
 
+def check_placeholders(text: str, names: set[str], file: str, where: str) -> None:
+    """A rules text may hold `{question_id}` placeholders and nothing else: no attribute, index or format spec
+    (`{x:>2000000000}` would print gigabytes)."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise InputError(f"bad placeholder: {exc}", file=file, where=where,
+                         hint="write {question_id}, or {{ and }} for braces") from None
+    for _, name, spec, conversion in fields:
+        if name is not None and name not in names:
+            raise InputError(f"unknown placeholder '{{{name}}}'", file=file, where=where, hint="use {question_id}")
+        if spec or conversion:
+            raise InputError(f"placeholder '{{{name}{'!' + conversion if conversion else ''}:{spec}}}' has a "
+                             "format spec", file=file, where=where, hint=f"write {{{name}}} alone")
+
+
 def _check_rules(rules: Rules, raw: Any, file: str) -> None:
     known = {q.id for q in rules.questions}
     # A trial evaluation on the default answers catches what a name check cannot: constructs outside the safe
@@ -155,10 +171,7 @@ def _check_rules(rules: Rules, raw: Any, file: str) -> None:
             raise InputError(str(exc), file=file, where=where) from None
 
     def check_text(text: str, names: set[str], where: str) -> None:
-        for _, name, _, _ in string.Formatter().parse(text):
-            if name is not None and name not in names:
-                raise InputError(f"unknown placeholder '{{{name}}}'", file=file, where=where,
-                                 hint="use {question_id}")
+        check_placeholders(text, names, file, where)
 
     questions = set(known)
     for i, fact in enumerate(rules.facts):

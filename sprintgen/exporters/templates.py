@@ -9,8 +9,9 @@ Which roadmap template is used (the first that exists wins):
 4. the built-in template shipped with sprintgen
 
 Every template renders in Jinja's `SandboxedEnvironment` with `StrictUndefined`, through a loader that refuses any
-path outside the template's own directory (no `..`, no absolute paths, no symlink leading out). Any failure, from a
-syntax error to an exception raised while rendering, becomes a `TemplateError` naming the file and line.
+path outside the template's own directory (no `..`, no absolute paths, no symlink leading out), with the attribute
+policy and work limits of `template_limits.py` and the checked bytecode cache of `template_cache.py`. Any failure,
+from a syntax error to an exception raised while rendering, becomes a `TemplateError` naming the file and line.
 
 jinja2 is imported inside the functions: the core and `sprintgen --help` never load it.
 """
@@ -47,6 +48,9 @@ def find_template(name: str, explicit: str | os.PathLike | None = None) -> Templ
     """The template to use: the explicit file if given (it must exist), else the first found on the search path."""
     if explicit:
         path = Path(explicit)
+        if path.exists() and not path.is_file():
+            raise TemplateError("is not a regular file", file=path, where="--template",
+                                hint="give the path of a Jinja template file")
         if not path.is_file():
             raise TemplateError("template file not found", file=path, where="--template",
                                 hint="give the path of a Jinja template file")
@@ -61,98 +65,103 @@ def find_template(name: str, explicit: str | os.PathLike | None = None) -> Templ
 def _confined_loader(root: Path):
     """A FileSystemLoader that only serves files whose real path is inside `root`."""
     from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    from sprintgen.inputs.reading import read_limited
+    from sprintgen.inputs.yamlio import MAX_FILE_BYTES
 
     real_root = root.resolve()
 
     class ConfinedLoader(FileSystemLoader):
-        def get_source(self, environment, template):
+        def get_source(self, _environment, template):
             if os.path.isabs(template) or template.startswith(("/", "\\")):
                 raise TemplateNotFound(template)
-            source, filename, uptodate = super().get_source(environment, template)
-            if not Path(filename).resolve().is_relative_to(real_root):
-                raise TemplateNotFound(template)
+            filename = os.path.normpath(os.path.join(self.searchpath[0], *split_template_path(template)))
+            if not os.path.isfile(filename) or not Path(filename).resolve().is_relative_to(real_root):
+                raise TemplateNotFound(template)  # also a FIFO or device: never waited on
+            # Read within the input limits (and noted as an input, so an --output over it is refused).
+            data = read_limited(filename, "template", MAX_FILE_BYTES)
+            if len(data) > MAX_FILE_BYTES:
+                raise TemplateError(f"the template is over the limit of {MAX_FILE_BYTES:,} bytes", file=filename,
+                                    hint="split it with include")
+            try:
+                source = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise TemplateError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", file=filename,
+                                    line=data[: exc.start].count(b"\n") + 1, hint="save the file as UTF-8") from None
             self.served.add(filename)
-            return source, filename, uptodate
+            mtime = os.path.getmtime(filename)
+            return source, filename, lambda: os.path.getmtime(filename) == mtime
 
     loader = ConfinedLoader(str(root))
     loader.served = set()  # files rendered so far: an error's traceback is searched for their lines
     return loader
 
 
-#: Bounds on template arithmetic: the sandbox blocks attributes, not `9 ** 999999999` or `'a' * 10 ** 10`.
-MAX_EXPONENT = 1_000
-MAX_REPEAT = 100_000
-
-
-def _bounded_binop(operator: str, left: Any, right: Any) -> Any:
-    """`**` and `*` with bounds, so a template cannot hang or exhaust memory with one expression."""
-    from jinja2.exceptions import SecurityError
-
-    if operator == "**":
-        if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"exponent {right} is above the limit of {MAX_EXPONENT}")
-        return left ** right
-    if operator == "*":
-        for seq, count in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
-                raise SecurityError(f"repetition to more than {MAX_REPEAT:,} items is not allowed")
-        return left * right
-    raise SecurityError(f"operator {operator} is not intercepted")
-
-
-def cache_dir() -> Path:
-    """Where compiled templates are cached: under $SPRINTGEN_HOME when set, else $XDG_CACHE_HOME/sprintgen."""
-    if os.environ.get("SPRINTGEN_HOME"):
-        return Path(os.environ["SPRINTGEN_HOME"]) / "cache"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sprintgen"
-
-
-def _bytecode_cache():
-    """Jinja's bytecode cache in the user's cache directory: compiling the roadmap template costs more than
-    rendering it, every run. Entries are keyed by template path and checked against the source's checksum, so an
-    edited template is recompiled. No cache (not an error) when the directory cannot be created."""
-    from jinja2 import FileSystemBytecodeCache
-
-    class QuietCache(FileSystemBytecodeCache):
-        """A cache that never fails a render: an unreadable or unwritable entry is simply recompiled."""
-
-        def load_bytecode(self, bucket):
-            try:
-                super().load_bytecode(bucket)
-            except (OSError, EOFError, ValueError):
-                bucket.reset()
-
-        def dump_bytecode(self, bucket):
-            try:
-                super().dump_bytecode(bucket)
-            except OSError:
-                pass
-
-    directory = cache_dir() / "templates"
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    if not os.access(directory, os.W_OK):
-        return None
-    return QuietCache(str(directory), pattern="%s.jinja.cache")
-
-
 def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
-    """A sandboxed environment with StrictUndefined that loads templates only from `directory`."""
+    """A sandboxed environment with StrictUndefined that loads templates only from `directory`, with the attribute
+    policy and the work limits of `template_limits.py`."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.runtime import Macro
+    from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+    from markupsafe import Markup
+
+    from sprintgen.exporters import template_limits as limits
+    from sprintgen.exporters.template_cache import bytecode_cache
+
+    class BoundedFormatter(SandboxedFormatter):
+        def format_field(self, value: Any, format_spec: str) -> Any:
+            limits.check_format_spec(format_spec)
+            return limits.checked(super().format_field(value, format_spec))
+
+    class BoundedEscapeFormatter(BoundedFormatter, SandboxedEscapeFormatter):
+        pass
 
     class BoundedSandbox(SandboxedEnvironment):
-        intercepted_binops = frozenset(["**", "*"])
+        intercepted_binops = frozenset(["**", "*", "+", "%"])
 
         def call_binop(self, context, operator, left, right):
-            return _bounded_binop(operator, left, right)
+            return limits.binop(operator, left, right)
+
+        def is_safe_attribute(self, obj, attr, value):
+            return super().is_safe_attribute(obj, attr, value) and limits.attribute_allowed(obj, attr, value)
+
+        def unsafe_undefined(self, obj, attribute):
+            # Refused at once, not an Undefined that a `map(attribute=...)` or `is defined` would quietly carry on
+            from jinja2.exceptions import SecurityError
+
+            raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe")
+
+        def wrap_str_format(self, value):
+            wrapper = super().wrap_str_format(value)
+            if wrapper is None:
+                return None
+            text = value.__self__
+            formatter = (BoundedEscapeFormatter(self, escape=text.escape) if isinstance(text, Markup)
+                         else BoundedFormatter(self))
+
+            def bounded(*args, **kwargs):
+                if value.__name__ == "format_map":
+                    if kwargs or len(args) != 1:
+                        raise TypeError("format_map() takes exactly one argument")
+                    args, kwargs = (), args[0]
+                return type(text)(formatter.vformat(text, args, kwargs))
+
+            return bounded
+
+        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own spelling)
+            owner = getattr(__obj, "__self__", None)
+            cost = limits.MACRO_CALL_STEPS if isinstance(__obj, Macro) else limits.CALL_STEPS
+            limits.current().spend(cost, owner if isinstance(owner, (str, list, tuple, dict)) else None)
+            args = limits.check_call(__obj, args)
+            return limits.checked(super().call(__context, __obj, *args, **kwargs))
+
+        def _parse(self, source, name, filename):
+            return limits.instrument(super()._parse(source, name, filename))
 
     env = BoundedSandbox(
         loader=_confined_loader(directory),
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=False,  # Markdown, not HTML: user text is escaped by the filters where it lands
         trim_blocks=True,
@@ -160,6 +169,8 @@ def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
         keep_trailing_newline=True,
     )
     env.filters.update(filters)
+    env.filters = {**limits.bounded_filters(env.filters), **limits.INTERNAL_FILTERS}
+    env.globals["lipsum"] = limits.bounded_lipsum
     return env
 
 
@@ -172,7 +183,10 @@ def render_template(choice: TemplateChoice, context: dict[str, Any], filters: di
     def position(error: BaseException) -> tuple[str, int | None]:
         return _template_position(error, env.loader.served, choice.path)
 
+    from sprintgen.exporters.template_limits import start_render
+
     try:
+        start_render()
         return env.get_template(choice.path.name).render(**context)
     except SprintgenError:
         raise
@@ -194,6 +208,9 @@ def render_template(choice: TemplateChoice, context: dict[str, Any], filters: di
                             hint="see README.md, 'Templates', for the variables a template receives") from None
     except RecursionError:
         raise TemplateError("the template recurses too deeply", file=choice.path, hint="fix the template") from None
+    except MemoryError:
+        raise TemplateError("the template needs more memory than there is", file=choice.path,
+                            hint="fix the template") from None
     except Exception as error:  # a template is user code: whatever it raises is the user's error, not a crash
         file, line = position(error)
         raise TemplateError(f"rendering failed: {type(error).__name__}: {_text(error)}", file=file, line=line,

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from sprintgen.errors import InputError
+from sprintgen.inputs.reading import read_limited
 from sprintgen.inputs.yamlschema import MAX_DEPTH, Builder, CoreResolver, LineDict, LineList
 
 __all__ = ["MAX_FILE_BYTES", "MAX_ALIASES", "MAX_DEPTH", "MAX_ALIAS_NODES", "LineDict", "LineList", "read_text",
@@ -146,18 +147,10 @@ def read_text(path: str | Path, what: str = "file") -> str:
     """Read a UTF-8 text file with clear errors for missing files, directories, size and encoding.
 
     At most `MAX_FILE_BYTES + 1` bytes are ever read, so `/dev/zero` or a file that grows while being read cannot
-    exhaust memory.
+    exhaust memory, and a FIFO nobody writes to is refused instead of waited on (`reading.read_limited`).
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{what} not found", file=p, hint="check the path")
-    if p.is_dir():
-        raise InputError(f"is a directory, not a {what}", file=p, hint="pass a YAML file")
-    try:
-        with p.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror}", file=p, hint="check the file's permissions") from None
+    data = read_limited(p, what, MAX_FILE_BYTES)
     if len(data) > MAX_FILE_BYTES:
         size = f"{p.stat().st_size:,} bytes, " if p.is_file() else ""
         raise InputError(f"{what} is {size}over the limit of {MAX_FILE_BYTES:,} bytes", file=p,

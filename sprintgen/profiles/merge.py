@@ -15,6 +15,7 @@ from sprintgen.errors import ProfileError
 from sprintgen.model import Epic, Profile, Story
 from sprintgen.profiles.discovery import ProfileSource, discover_profiles
 from sprintgen.profiles.files import LoadedProfile, Origin, ProfileFiles, file_key
+from sprintgen.inputs.atomic import check_path_name
 
 
 @dataclass
@@ -38,6 +39,7 @@ def load_profile_file(path: str | Path, files: ProfileFiles | None = None) -> Lo
 
 def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> str:
     """The file of a profile given by id or path; an unknown id names the closest ones."""
+    check_path_name(ref, None)
     if looks_like_path(ref):
         return ref
     sources = discover_profiles() if sources is None else sources

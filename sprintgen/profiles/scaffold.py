@@ -205,7 +205,7 @@ def existing(scaffold: Scaffold, directory: Path) -> list[Path]:
 
 def write_scaffold(scaffold: Scaffold, directory: Path, force: bool = False) -> list[Path]:
     """Write the files (atomically each); refuse to replace any existing file unless `force`."""
-    from sprintgen.inputs.atomic import write_atomic
+    from sprintgen.inputs.atomic import check_inside, write_output
 
     clash = existing(scaffold, directory)
     if clash and not force:
@@ -214,6 +214,7 @@ def write_scaffold(scaffold: Scaffold, directory: Path, force: bool = False) -> 
                          file=clash[0], hint="use --force to overwrite, or run init in another directory")
     targets = [directory / rel for rel in scaffold.files]
     for target in targets:  # every check before the first write, so a failure leaves nothing behind
+        check_inside(target, directory, "init")  # --force never writes through a link leading out of the project
         if target.is_dir():
             raise InputError("is a directory", file=target, hint="remove it or run init in another directory")
         if target.parent.exists() and not target.parent.is_dir():
@@ -224,5 +225,5 @@ def write_scaffold(scaffold: Scaffold, directory: Path, force: bool = False) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create the directory: {exc.strerror}", file=target.parent) from None
-        write_atomic(target, text, option="init")
+        write_output(target, text, option="init", inside=directory)
     return targets
