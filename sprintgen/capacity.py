@@ -53,8 +53,28 @@ def load_team(path: str | None = None, overrides: dict[str, Any] | None = None) 
         if error.where and error.where.split(".")[-1] in ("velocity", "length_days", "start", "dependencies"):
             error.file, error.line = "command line", None
         raise error from None
+    if (overrides or {}).get("velocity") is not None:
+        team = velocity_overrides_members(team)
     _check_workable(team, raw, path)
     return team
+
+
+def velocity_overrides_members(team: Team) -> Team:
+    """`--velocity N` wins over member capacities: scale them so they add up to N.
+
+    Each member keeps their share (skill checks still see who carries what), and availability, holidays, sprint
+    overrides and the focus factor adjust every sprint exactly as they adjust member capacities.
+    """
+    if not base_capacity_from_members(team):
+        return team
+    total = sum(m.capacity or 0.0 for m in team.members)
+    if total <= 0:  # nobody has a share to scale: share the velocity equally instead
+        members = [m.model_copy(update={"capacity": None}) for m in team.members]
+    else:
+        members = [m.model_copy(update={"capacity": None if m.capacity is None else
+                                        round(m.capacity * team.velocity / total, 6)}) for m in team.members]
+    return team.model_copy(update={"members": members})
+
 
 
 def _check_workable(team: Team, raw: Any, path: str | None) -> None:

@@ -167,3 +167,17 @@ def test_output_file(project):
     result = run("compare", "alpha.yaml", "beta.yaml", "-o", "table.md")
     assert result.exit_code == 0 and result.stdout == ""
     assert (project / "table.md").read_text(encoding="utf-8").startswith("# Comparing alpha, beta")
+
+
+def test_the_pace_is_the_capacity_the_plans_used(project):
+    write(project / "focused.yaml", """
+        velocity: 99
+        focus_factor: 0.5
+        members: [{name: Ana, capacity: 10}, {name: Bo, capacity: 30}]
+    """)
+    out = compare_json("alpha.yaml", "beta.yaml", "--team", "focused.yaml")
+    plan = json.loads(run("plan", "--profile", "alpha.yaml", "--team", "focused.yaml", "--format", "json").stdout)
+    assert out["velocity"] == plan["team"]["capacity_per_sprint"] == 20
+    assert compare_json("alpha.yaml", "--team", "focused.yaml", "--velocity", "60")["velocity"] == 30
+    text = run("compare", "alpha.yaml", "--team", "focused.yaml", "--velocity", "60").stdout
+    assert "at 30 points per sprint" in text

@@ -12,7 +12,7 @@ from sprintgen.graph import DependencyGraph, build_graph, critical_path
 from sprintgen.model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team,
                     TeamSummary)
 from sprintgen.scheduling.skill_balance import balance_skills
-from sprintgen.capacity import Capacities, sprint_dates
+from sprintgen.capacity import Capacities, base_capacity, sprint_dates
 
 
 @dataclass
@@ -103,7 +103,8 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
     plan = Plan(
         profile={"id": backlog.profile_id, "name": backlog.profile_name, "description": backlog.description,
                  "source": display_source(backlog.source), "parameters": backlog.parameters},
-        team=TeamSummary(name=team.name, velocity=team.velocity, focus_factor=team.focus_factor,
+        team=TeamSummary(name=team.name, velocity=base_capacity(team), capacity_per_sprint=capacities.regular(),
+                         focus_factor=team.focus_factor,
                          sprint_length_days=team.sprint.length_days, start=team.sprint.start,
                          dependencies=team.dependencies, members=team.members),
         sprints=[],
