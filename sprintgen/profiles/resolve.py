@@ -49,6 +49,8 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
                 pending_deps[expanded_story.key] = (list(story.depends_on or []), origin)
         if backlog_epic.stories:
             epics.append(backlog_epic)
+    if not stories:
+        raise _nothing_to_plan(merged, values)
     by_key = {s.key: s for s in stories}
     for key, (refs, origin) in pending_deps.items():
         by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin)
@@ -65,6 +67,24 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         epics=epics,
         stories=stories,
     )
+
+
+def _nothing_to_plan(merged: MergedProfile, values: Mapping[str, Any]) -> ProfileError:
+    """Why a profile resolves to no story at all: an empty roadmap is never what the user asked for."""
+    epics = merged.profile.epics
+    if not epics:
+        return ProfileError("the profile has no epics: nothing to plan", file=merged.path, where="epics",
+                            hint="add epics with stories, or extend a profile that has them")
+    if not any(epic.stories for epic in epics):
+        return ProfileError("no epic of the profile has stories: nothing to plan", file=merged.path, where="epics",
+                            hint="add stories to the epics")
+    given = ", ".join(f"{name}={_shown(value)}" for name, value in values.items()) or "no parameters"
+    return ProfileError(f"the `when` conditions exclude every story ({given}): nothing to plan",
+                        file=merged.path, where="epics", hint="set other --param values or loosen the conditions")
+
+
+def _shown(value: Any) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin, where: str) -> bool:
