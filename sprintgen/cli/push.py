@@ -25,7 +25,8 @@ from sprintgen.cli.options import plan_request, profile_options, team_options
               help="Delete issues this plan created earlier that are no longer in the plan.")
 @click.option("--dod-as-subtasks", is_flag=True, help="Create Definition-of-Done items as sub-tasks.")
 @click.option("--sprint-prefix", default="", metavar="TEXT", help="Prefix of the sprint names on the board.")
-@click.option("--without-sprints", is_flag=True, help="Create issues only: no sprints, no sprint assignment.")
+@click.option("--without-sprints", "--no-sprints", "without_sprints", is_flag=True,
+              help="Create issues only: no sprints, no sprint assignment (--no-sprints is the same).")
 @click.option("--api-version", type=click.Choice(["auto", "2", "3"]), default="auto", show_default=True,
               help="REST API version (auto: 3 on Cloud, 2 on Data Center).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every HTTP request on stderr (Authorization redacted).")
