@@ -21,7 +21,7 @@ def profiles() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a profile parameter.")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
-    """Print the resolved profile as YAML (after `extends` and parameters)."""
+    """Print the resolved profile as YAML (after `extends` and parameters): a valid profile in its own right."""
     from sprintgen.profiles.catalog import resolved_yaml
 
     emit(resolved_yaml(profile, params), output)
