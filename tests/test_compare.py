@@ -79,12 +79,12 @@ def test_columns_match_each_profiles_own_plan_and_forecast(project):
         assert column["stories"] == len(plan["stories"])
         assert column["estimate"] == {k: plan["total_estimate"][k] for k in ("low", "likely", "high")}
         assert column["lower_bound_sprints"] == plan["lower_bound_sprints"]
-        if plan["forecast"] is not None:
-            assert column["sprints_source"] == "forecast"
-            assert column["sprints_p50"] == plan["forecast"]["sprints"]["p50"]
-            assert column["sprints_p85"] == plan["forecast"]["sprints"]["p85"]
-            assert column["date_p85"] == plan["forecast"]["dates"]["p85"]
-            assert column["sprints_p50"] <= column["sprints_p85"]
+        assert plan["forecast"] is not None, "compare's plans must carry a forecast"
+        assert column["sprints_source"] == "forecast"
+        assert column["sprints_p50"] == plan["forecast"]["sprints"]["p50"]
+        assert column["sprints_p85"] == plan["forecast"]["sprints"]["p85"]
+        assert column["date_p85"] == plan["forecast"]["dates"]["p85"]
+        assert column["sprints_p50"] <= column["sprints_p85"]
 
 
 def test_skills_needed_and_missing_are_computed_against_the_team(project):
