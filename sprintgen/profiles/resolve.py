@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from typing import Any, Mapping
 
 from sprintgen.profiles import conditions
@@ -27,6 +28,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     pending_deps: dict[str, tuple[list[str], Origin]] = {}
     all_written: dict[str, list[str]] = {}  # every key written in the profile -> expanded keys (may be empty)
     epic_of_written: dict[str, str] = {}
+    written_at: dict[str, tuple[Origin, Story]] = {}  # every story key made so far -> where and by what
     for epic in profile.epics:
         epic_origin = merged.origins.get(epic.key, Origin(merged.path, None))
         include_epic = _condition(epic.when, values, epic_origin, f"epics.{epic.key}.when")
@@ -42,6 +44,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
                 continue
             for expanded in _expand(epic, story, values, origin):
                 expanded_story = _backlog_story(epic, expanded, profile.definition_of_done or [], origin)
+                _check_new_key(expanded_story.key, story, origin, written_at)
                 stories.append(expanded_story)
                 backlog_epic.stories.append(expanded_story.key)
                 all_written[written_key].append(expanded_story.key)
@@ -67,6 +70,19 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         epics=epics,
         stories=stories,
     )
+
+
+def _check_new_key(key: str, story: Story, origin: Origin, made: dict[str, tuple[Origin, Story]]) -> None:
+    """Refuse a second story with a key already made (a `for_each` expansion meeting a written story)."""
+    if key in made:
+        first_origin, first = made[key]
+        this = f"`for_each: {story.for_each}` here" if story.for_each else "this story"
+        other = f"`for_each: {first.for_each}`" if first.for_each else "the story written"
+        place = f"{first_origin.file}:{first_origin.line}" if first_origin.line else first_origin.file
+        raise ProfileError(f"story key '{key}' is made twice: by {this} and by {other} at {place}",
+                           file=origin.file, line=origin.line, where=f"{key}.key",
+                           hint="story keys must be unique: rename one of the stories")
+    made[key] = (origin, story)
 
 
 def _nothing_to_plan(merged: MergedProfile, values: Mapping[str, Any]) -> ProfileError:
@@ -98,8 +114,29 @@ def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    return slug or "item"
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()  # Café -> Cafe
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _item_slugs(items: list[Any]) -> list[tuple[Any, str]]:
+    """Each distinct item with a key suffix of its own: the same item twice is one story, but two items that read
+    alike in ASCII (`C++` and `C#`, or `売上` and `在庫`, which have none) never collapse into one key. Such an
+    item gets its position in the list: `c`, `c-2`; `item-1`, `item-2`."""
+    slugs: list[tuple[Any, str]] = []
+    taken: set[str] = set()
+    seen_items: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        if str(item) in seen_items:
+            continue
+        seen_items.add(str(item))
+        slug = _slug(item) or f"item-{position}"
+        if slug in taken:
+            slug = f"{slug}-{position}"
+        while slug in taken:  # an item literally named like a suffixed one ("c-2"): keep counting
+            slug += "-x"
+        taken.add(slug)
+        slugs.append((item, slug))
+    return slugs
 
 
 def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> list[Story]:
@@ -116,12 +153,7 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
         raise ProfileError(f"parameter '{story.for_each}' is not a list", file=origin.file, line=origin.line,
                            where=where, hint="give the parameter type: list")
     expanded = []
-    seen: set[str] = set()
-    for item in items:
-        slug = _slug(item)
-        if slug in seen:
-            continue
-        seen.add(slug)
+    for item, slug in _item_slugs(items):
 
         def sub(text: str | None, item: str = str(item)) -> str | None:
             return text.replace("{item}", item) if text is not None else None
