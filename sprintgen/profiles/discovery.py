@@ -189,7 +189,8 @@ def project_profiles_dir() -> Path:
     return Path.cwd() / "profiles"
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """True when two paths name the same file (False when either cannot be resolved)."""
     try:
         return a.resolve() == b.resolve()
     except OSError:
@@ -207,7 +208,7 @@ def scan_profiles() -> ProfileScan:
             winner = scan.profiles.get(profile_id)
             if winner is None:
                 scan.profiles[profile_id] = ProfileSource(profile_id, path, origin)
-            elif not _same_file(winner.path, path):
+            elif not same_file(winner.path, path):
                 # e.g. running inside the sprintgen repository: ./profiles/ *is* the built-in directory
                 scan.problems.append(_clash(profile_id, winner, origin, path))
     return scan

@@ -13,7 +13,7 @@ from typing import Any
 
 from sprintgen.errors import ProfileError
 from sprintgen.model import Epic, Profile, Story
-from sprintgen.profiles.discovery import ProfileSource, discover_profiles
+from sprintgen.profiles.discovery import ProfileSource, discover_profiles, same_file
 from sprintgen.inputs.validation import validate_document
 from sprintgen.inputs.yamlio import load_yaml
 
@@ -71,20 +71,34 @@ def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> s
     raise ProfileError(f"unknown profile '{ref}'", hint=hint + " (or pass a path to a YAML file)")
 
 
+#: How many profiles one `extends` chain may hold (a deeper chain is refused where it goes too deep).
+MAX_EXTENDS_DEPTH = 50
+
+
 def load_merged(ref: str) -> MergedProfile:
     """Load a profile by id or path and merge its `extends` chain (parents first, later parents win)."""
     sources = discover_profiles()
     return _load_merged(ref, sources, chain=())
 
 
-def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[str, ...]) -> MergedProfile:
+def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[tuple[str, Path], ...]) -> MergedProfile:
+    """`chain`: (id, resolved file) of every profile on the way here. A cycle is a file met again, not an id: a
+    profile may share the id of the one it extends (`id: rag` over the built-in rag) without being a cycle."""
     path = find_profile(ref, sources)
     loaded = load_profile_file(path)
     own = loaded.profile
-    if own.id in chain:
-        cycle = " -> ".join(chain[chain.index(own.id):] + (own.id,))
+    _check_listed_id(loaded, sources)
+    files = [file for _, file in chain]
+    here = Path(path).resolve()
+    if here in files:
+        cycle = " -> ".join([pid for pid, _ in chain[files.index(here):]] + [own.id])
         raise ProfileError(f"'extends' cycle: {cycle}", file=path, line=_line(loaded.raw, "extends"),
                            where="extends", hint="remove one of the links")
+    if own.extends and len(chain) + 1 >= MAX_EXTENDS_DEPTH:
+        raise ProfileError(f"the 'extends' chain is deeper than {MAX_EXTENDS_DEPTH} profiles "
+                           f"({chain[0][0]} -> ... -> {own.id} -> {own.extends[0]})", file=path,
+                           line=_line(loaded.raw, "extends"), where="extends",
+                           hint="extend fewer levels: fold some of the parents into one profile")
     merged = MergedProfile(Profile(id=own.id), path)
     for parent_ref in own.extends:
         parent_path_ref = _parent_ref(parent_ref, path)
@@ -95,7 +109,7 @@ def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[str, 
                                line=_line(loaded.raw, "extends"), where="extends",
                                hint="a path in 'extends' is relative to this file; fix it or use a profile id")
         try:
-            parent = _load_merged(parent_path_ref, sources, chain + (own.id,))
+            parent = _load_merged(parent_path_ref, sources, chain + ((own.id, here),))
         except ProfileError as exc:
             if exc.message.startswith("unknown profile") and exc.file is None:
                 exc.file, exc.line, exc.where = path, _line(loaded.raw, "extends"), "extends"
@@ -103,6 +117,16 @@ def _load_merged(ref: str, sources: dict[str, ProfileSource], chain: tuple[str, 
         merged = _merge(merged, parent)
     own_origins = _origins(loaded)
     return _merge(merged, MergedProfile(own, path, own_origins), is_child=True)
+
+
+def _check_listed_id(loaded: LoadedProfile, sources: dict[str, ProfileSource]) -> None:
+    """A profile found in a profiles directory is listed by its file name: its `id` must be that name, or it would
+    be listed under one name and planned (and pushed) under another."""
+    listed = next((pid for pid, source in sources.items() if same_file(source.path, Path(loaded.path))), None)
+    if listed is not None and listed != loaded.profile.id:
+        raise ProfileError(f"the id '{loaded.profile.id}' does not match the file name '{Path(loaded.path).name}'",
+                           file=loaded.path, line=_line(loaded.raw, "id"), where="id",
+                           hint=f"set `id: {listed}` or rename the file to {loaded.profile.id}.yaml")
 
 
 def _parent_ref(ref: str, child_path: str) -> str:
