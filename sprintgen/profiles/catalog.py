@@ -11,7 +11,7 @@ from sprintgen.model import Backlog, Parameter
 from sprintgen.profiles.discovery import discover_profiles
 from sprintgen.profiles.merge import load_merged
 from sprintgen.profiles.parameters import parse_assignments
-from sprintgen.profiles.resolve import build_backlog, resolve
+from sprintgen.profiles.resolve import resolve
 
 
 def profile_rows() -> list[tuple[str, str, str, str]]:
