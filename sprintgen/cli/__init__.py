@@ -8,6 +8,7 @@ import sys
 import click
 
 from sprintgen import __version__
+from sprintgen.cli.options import say
 
 #: command name -> "module:function"; loaded on demand so `sprintgen --help` stays fast.
 COMMANDS = {
@@ -44,15 +45,15 @@ class SprintgenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SprintgenError as error:
-            click.echo(f"sprintgen: error: {error}", err=True)
+            say(f"sprintgen: error: {error}", err=True)
             ctx.exit(error.exit_code)
         except click.UsageError as error:  # a bad option or argument: one line like every other error, not four
             command = error.ctx.command_path if error.ctx else ctx.command_path
             message = " ".join(error.format_message().split()).rstrip(".")
-            click.echo(f"sprintgen: error: {message}; see '{command} --help'", err=True)
+            say(f"sprintgen: error: {message}; see '{command} --help'", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("sprintgen: interrupted", err=True)
+            say("sprintgen: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.stderr.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable
 
 import click
@@ -109,17 +110,33 @@ def plan_request(kwargs: dict[str, Any]):
     )
 
 
+#: Control characters a terminal would act on (ESC sequences, BEL, NUL, C1 such as CSI, DEL). Tab and newline are
+#: text; a carriage return only as part of CRLF (the CSV line end).
+_CONTROL = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with every control character written as a visible `\\u00XX` escape: profile text such as "\\e[2J" must
+    not clear the reader's terminal. Inside JSON strings (the only place JSON can hold them) it is the same escape."""
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line (stdout, or stderr with err=True), control characters made visible: how the CLI prints."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def emit(text: str, output: str | None) -> None:
-    """Print to stdout, or write the file atomically."""
+    """Print to stdout, or write the file atomically; control characters made visible either way."""
     if output:
         from sprintgen.inputs.atomic import write_atomic
 
-        write_atomic(output, text)
+        write_atomic(output, printable(text))
     else:
-        click.echo(text, nl=False)
+        say(text, nl=False)
 
 
-__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "profile_options",
+__all__ = ["EXIT_INPUT", "emit", "printable", "say", "forecast_options", "forecast_settings", "plan_request", "profile_options",
            "team_options"]
 
 

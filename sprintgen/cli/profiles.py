@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sprintgen.cli.options import emit, text_table
+from sprintgen.cli.options import emit, say, text_table
 
 
 @click.command()
@@ -13,7 +13,7 @@ def profiles() -> None:
     from sprintgen.profiles.catalog import profile_rows
 
     for line in text_table(profile_rows(), ("ID", "NAME", "SOURCE", "STORIES")):
-        click.echo(line)
+        say(line)
 
 
 @click.command()
@@ -38,9 +38,9 @@ def validate(files: tuple[str, ...]) -> None:
     for path in files:
         try:
             kind = validate_file(path)
-            click.echo(f"{path}: valid {kind}")
+            say(f"{path}: valid {kind}")
         except SprintgenError as error:
             failed += 1
-            click.echo(f"sprintgen: error: {error}", err=True)
+            say(f"sprintgen: error: {error}", err=True)
     if failed:
         raise click.exceptions.Exit(2)
