@@ -136,7 +136,8 @@ def emit(text: str, output: str | None) -> None:
         say(text, nl=False)
 
 
-__all__ = ["EXIT_INPUT", "emit", "printable", "say", "forecast_options", "forecast_settings", "plan_request", "profile_options",
+__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "printable", "profile_options",
+           "say",
            "team_options"]
 
 

@@ -69,7 +69,7 @@ def resolved_yaml(ref: str, params: tuple[str, ...] | list[str]) -> str:
     """The resolved profile as YAML: itself a valid profile, with the values used as the parameters' defaults."""
     merged = load_merged(ref)
     backlog = resolve(merged, parse_assignments(params))
-    header = (f"# The profile '{backlog.profile_id}' resolved: `extends` merged, `when`, `for_each` and `scale` applied."
-              "\n# A valid profile in its own right: each parameter's default is the value used.\n")
+    header = (f"# The profile '{backlog.profile_id}' resolved: `extends` merged, `when`, `for_each` and `scale` "
+              "applied.\n# A valid profile in its own right: each parameter's default is the value used.\n")
     document = backlog_document(backlog, merged.profile.parameters)
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
