@@ -137,8 +137,7 @@ def emit(text: str, output: str | None) -> None:
 
 
 __all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "printable", "profile_options",
-           "say",
-           "team_options"]
+           "say", "team_options"]
 
 
 def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
