@@ -35,7 +35,9 @@ def team_options(func: Callable) -> Callable:
     options = [
         click.option("--team", "team_file", metavar="FILE",
                      help="Team YAML file (default: sprintgen.yaml or team.yaml in the current directory)."),
-        click.option("--velocity", type=float, help="Points per sprint (overrides the team file)."),
+        click.option("--velocity", type=float,
+                     help="Points per sprint: replaces the team file's velocity and members' capacities "
+                          "(availability, holidays, overrides and focus factor still apply)."),
         click.option("--sprint-length", "length_days", type=int, help="Sprint length in days."),
         click.option("--start", callback=_date, metavar="YYYY-MM-DD", help="First day of sprint 1."),
         click.option("--dependencies", type=click.Choice(["sequential", "concurrent"]),
