@@ -138,8 +138,8 @@ def emit(text: str, output: str | None) -> None:
         say(text, nl=False)
 
 
-__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "printable", "profile_options",
-           "say", "team_options"]
+__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "printable",
+           "profile_options", "say", "team_options"]
 
 
 def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:

@@ -57,7 +57,7 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         from sprintgen.tracker.preview import render_offline
 
         say(render_offline(plan_desired(plan, options), sprint_specs(plan, options), options.project or None),
-                   nl=False)
+            nl=False)
         return
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
@@ -101,7 +101,7 @@ def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcom
             result = apply_push(prepared)
     except KeyboardInterrupt:
         say("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
-                   err=True)
+            err=True)
         raise
     say(render_summary(prepared, result), nl=False)
     if result.failures:
