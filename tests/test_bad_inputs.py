@@ -119,6 +119,10 @@ SUBPROCESS_CASES = [
     "when-attribute-access.yaml",
     "team-date-overflow.yaml",
     "a-directory",
+    "nothing-to-plan-conditions.yaml",
+    "for-each-key-clash-written-after.yaml",
+    "team-duplicate-sprint-override.yaml",
+    "extends-builtin-same-id-broken.yaml",
 ]
 
 
