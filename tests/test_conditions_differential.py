@@ -32,7 +32,7 @@ def _numbers(children):
     )
     # `and`/`or` of numbers give a number (an operand), as in Python
     logic = st.tuples(children, st.sampled_from(["and", "or"]), children).map(lambda t: f"({t[0]} {t[1]} {t[2]})")
-    return st.one_of(arithmetic, calls, logic, st.tuples(children, children).map(lambda t: f"(-{t[0]})"))
+    return st.one_of(arithmetic, calls, logic, children.map(lambda a: f"(-{a})"))
 
 
 numbers = st.recursive(number_leaf, _numbers, max_leaves=8)
