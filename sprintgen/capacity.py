@@ -53,8 +53,42 @@ def load_team(path: str | None = None, overrides: dict[str, Any] | None = None) 
         if error.where and error.where.split(".")[-1] in ("velocity", "length_days", "start", "dependencies"):
             error.file, error.line = "command line", None
         raise error from None
+    _check_unique_sprint_overrides(team, raw, path)
+    if (overrides or {}).get("velocity") is not None:
+        team = velocity_overrides_members(team)
     _check_workable(team, raw, path)
     return team
+
+
+def velocity_overrides_members(team: Team) -> Team:
+    """`--velocity N` wins over member capacities: scale them so they add up to N.
+
+    Each member keeps their share (skill checks still see who carries what), and availability, holidays, sprint
+    overrides and the focus factor adjust every sprint exactly as they adjust member capacities.
+    """
+    if not base_capacity_from_members(team):
+        return team
+    total = sum(m.capacity or 0.0 for m in team.members)
+    if total <= 0:  # nobody has a share to scale: share the velocity equally instead
+        members = [m.model_copy(update={"capacity": None}) for m in team.members]
+    else:
+        members = [m.model_copy(update={"capacity": None if m.capacity is None else
+                                        round(m.capacity * team.velocity / total, 6)}) for m in team.members]
+    return team.model_copy(update={"members": members})
+
+
+
+def _check_unique_sprint_overrides(team: Team, raw: Any, path: str | None) -> None:
+    """Two overrides for one sprint: which should win is the user's call, not the loader's (it used the first)."""
+    first: dict[int, int] = {}
+    raw_sprints = raw.get("sprints") if isinstance(raw, dict) else None
+    for index, override in enumerate(team.sprints):
+        if override.number in first:
+            line = raw_sprints.lines[index] if hasattr(raw_sprints, "lines") else None
+            raise TeamError(f"sprint {override.number} has two overrides (also sprints[{first[override.number]}])",
+                            file=path or "command line", line=line, where=f"sprints[{index}].number",
+                            hint="merge them into one entry per sprint")
+        first[override.number] = index
 
 
 def _check_workable(team: Team, raw: Any, path: str | None) -> None:

@@ -77,25 +77,34 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
 
 
 #: Runs the CLI in a child process, caps its address space (so a regression fails with MemoryError instead of eating
-#: the machine) and reports the child's peak resident memory in a file (stdout and stderr stay the CLI's own).
+#: the machine) and reports the child's own peak resident memory in a file (stdout and stderr stay the CLI's own).
+#: Not `ru_maxrss`: on Linux, exec folds the high-water mark of the memory copied from the parent at fork into it, so
+#: a child of a 400 MiB pytest process "peaks" at 400 MiB. `VmHWM` is the high-water mark of the child's own address
+#: space since exec; ru_maxrss is the fallback where /proc is missing (macOS).
 _MEASURED_RUN = """
 import resource, sys
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 report = sys.argv[2]
 sys.argv = ["sprintgen"] + sys.argv[3:]
+
+def own_peak_kib():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # macOS counts bytes
+
 from sprintgen.cli import main
 try:
     main()
 finally:
-    # The process's own peak (VmHWM, reset by exec), not ru_maxrss, which Linux carries over from the parent:
-    # a child of a 400 MiB pytest would report 400 MiB.
-    try:
-        peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open(report, "w") as handle:
-        handle.write(str(peak))
+        handle.write(str(own_peak_kib()))
 """
 
 

@@ -124,6 +124,10 @@ SUBPROCESS_CASES = [
     "template-pydantic-parse-raw.md.j2",
     "template-nested-ranges.md.j2",
     "template-join-bomb.md.j2",
+    "nothing-to-plan-conditions.yaml",
+    "for-each-key-clash-written-after.yaml",
+    "team-duplicate-sprint-override.yaml",
+    "extends-builtin-same-id-broken.yaml",
 ]
 
 

@@ -312,6 +312,24 @@ def test_each_source_adds_one_ingestion_story(profile_id, parameter, prefix):
         assert all(source in story.title for source, story in zip(sources, ingest))
 
 
+@pytest.mark.parametrize("sources, keys", [
+    ("売上,在庫,顧客", ["item-1", "item-2", "item-3"]),  # no ASCII at all: each item keeps its position
+    ("C++,C#", ["c", "c-2"]),  # alike in ASCII: the later one gets its position
+    ("Café,Zoë", ["cafe", "zoe"]),  # accents fold
+    ("wiki,wiki,c-2,C++,C#", ["wiki", "c-2", "c", "c-5"]),  # the same item twice is one story
+])
+def test_every_distinct_source_keeps_its_own_story_and_key(sources, keys):
+    result = CliRunner().invoke(main, ["plan", "--profile", "rag", "--param", f"data_sources={sources}",
+                                       "--format", "json", "--no-forecast"])
+    assert result.exit_code == 0, result.output
+    stories = json.loads(result.stdout)["stories"]
+    ingest = [s for s in stories if s["key"].startswith("ingest.source-")]
+    assert [s["key"] for s in ingest] == ["ingest.source-" + k for k in keys]
+    items = list(dict.fromkeys(sources.split(",")))
+    assert [s["title"] for s in ingest] == [f"Ingest {item} with its permissions and metadata" for item in items]
+    assert len({s["key"] for s in stories}) == len(stories)
+
+
 @pytest.mark.parametrize("profile_id,extra", [
     ("rag", {"launch.load-test", "launch.cost-model", "orchestration.cache"}),
     ("fine-tuning", {"launch.load-test", "launch.cost-model", "release.inference-optimisation"}),
@@ -375,7 +393,7 @@ def test_show_displays_each_parameter_effect():
     labelling = next(s for e in document["epics"] if e["key"] == "dataset" for s in e["stories"]
                      if s["key"] == "labelling")
     assert labelling["estimate"] == {"low": 16.0, "likely": 26.0, "high": 42.0}
-    assert document["parameters"]["labelled_examples"] == 20000
+    assert document["parameters"]["labelled_examples"]["default"] == 20000  # the value used, as a valid profile
 
 
 @pytest.mark.parametrize("args,fragment", [

@@ -205,6 +205,25 @@ def test_show_prints_the_resolved_profile(tmp_path):
     assert shown["epics"][1]["stories"][0]["depends_on"] == ["data.a", "data.b"]
 
 
+@pytest.mark.parametrize("profile_id, params", [
+    ("rag", ["--param", "compliance=gdpr", "--param", "data_sources=wiki,crm"]),
+    ("fine-tuning", []),
+    ("hybrid", ["--param", "compliance=hipaa"]),
+])
+def test_show_round_trips_through_validate_and_plans_the_same_stories(tmp_path, profile_id, params):
+    shown = tmp_path / f"shown-{profile_id}.yaml"
+    assert run("show", profile_id, *params, "-o", str(shown)).exit_code == 0
+    assert run("validate", str(shown)).stdout == f"{shown}: valid profile\n"
+    common = ["--format", "json", "--no-forecast", "--start", "2027-01-04"]
+    original = json.loads(run("plan", "--profile", profile_id, *params, *common).stdout)
+    again = json.loads(run("plan", "--profile", str(shown), *common).stdout)
+    fields = ("key", "title", "estimate", "depends_on", "acceptance", "definition_of_done", "skills", "sprint")
+    assert [{f: s[f] for f in fields} for s in again["stories"]] == \
+           [{f: s[f] for f in fields} for s in original["stories"]]
+    assert again["profile"]["parameters"] == original["profile"]["parameters"]
+    assert again["risks"] == original["risks"]
+
+
 def test_validate(tmp_path, profile):
     team = write(tmp_path / "team.yaml", "velocity: 20\n")
     result = run("validate", str(profile), str(team))

@@ -79,12 +79,12 @@ def test_columns_match_each_profiles_own_plan_and_forecast(project):
         assert column["stories"] == len(plan["stories"])
         assert column["estimate"] == {k: plan["total_estimate"][k] for k in ("low", "likely", "high")}
         assert column["lower_bound_sprints"] == plan["lower_bound_sprints"]
-        if plan["forecast"] is not None:
-            assert column["sprints_source"] == "forecast"
-            assert column["sprints_p50"] == plan["forecast"]["sprints"]["p50"]
-            assert column["sprints_p85"] == plan["forecast"]["sprints"]["p85"]
-            assert column["date_p85"] == plan["forecast"]["dates"]["p85"]
-            assert column["sprints_p50"] <= column["sprints_p85"]
+        assert plan["forecast"] is not None, "compare's plans must carry a forecast"
+        assert column["sprints_source"] == "forecast"
+        assert column["sprints_p50"] == plan["forecast"]["sprints"]["p50"]
+        assert column["sprints_p85"] == plan["forecast"]["sprints"]["p85"]
+        assert column["date_p85"] == plan["forecast"]["dates"]["p85"]
+        assert column["sprints_p50"] <= column["sprints_p85"]
 
 
 def test_skills_needed_and_missing_are_computed_against_the_team(project):
@@ -167,3 +167,17 @@ def test_output_file(project):
     result = run("compare", "alpha.yaml", "beta.yaml", "-o", "table.md")
     assert result.exit_code == 0 and result.stdout == ""
     assert (project / "table.md").read_text(encoding="utf-8").startswith("# Comparing alpha, beta")
+
+
+def test_the_pace_is_the_capacity_the_plans_used(project):
+    write(project / "focused.yaml", """
+        velocity: 99
+        focus_factor: 0.5
+        members: [{name: Ana, capacity: 10}, {name: Bo, capacity: 30}]
+    """)
+    out = compare_json("alpha.yaml", "beta.yaml", "--team", "focused.yaml")
+    plan = json.loads(run("plan", "--profile", "alpha.yaml", "--team", "focused.yaml", "--format", "json").stdout)
+    assert out["velocity"] == plan["team"]["capacity_per_sprint"] == 20
+    assert compare_json("alpha.yaml", "--team", "focused.yaml", "--velocity", "60")["velocity"] == 30
+    text = run("compare", "alpha.yaml", "--team", "focused.yaml", "--velocity", "60").stdout
+    assert "at 30 points per sprint" in text

@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from sprintgen.exporters.jira_markup import escape_wiki
+
 from .output_helpers import plan_args, run_cli, write_hostile_profile, write_sample_profile
 
 
@@ -74,7 +76,19 @@ def test_story_fields(exported) -> None:
         labels = [c for h, c in zip(header, cells) if h == "Labels" and c]
         assert labels == ["sprintgen-sample"] + story["labels"]
         for item in story["acceptance"] + story["definition_of_done"]:
-            assert f"\n* {item}" in row["Description"]
+            assert f"\n* \\[ \\] {escape_wiki(item)}" in row["Description"]
+
+
+def test_csv_and_push_write_descriptions_with_the_one_jira_markup_writer(exported) -> None:
+    from sprintgen.tracker.markup import Description, Section
+
+    text, plan = exported
+    rows = {r["sprintgen Key"]: r for r in parse(text)[1]}
+    for story in plan["stories"]:
+        pushed = Description(paragraphs=(story["description"],),
+                             checklists=(Section("Acceptance criteria", tuple(story["acceptance"])),
+                                         Section("Definition of Done", tuple(story["definition_of_done"])))).as_wiki()
+        assert rows[story["key"]]["Description"] == pushed
 
 
 def test_csv_is_crlf_utf8_and_written_to_a_file(tmp_path, sample: str, exported) -> None:
@@ -101,9 +115,11 @@ def test_hostile_text_stays_in_its_cell(tmp_path) -> None:
     # a formula-looking cell is neutralised for spreadsheets, the text kept after the apostrophe
     assert "'=HYPERLINK(\"http://evil\")" in summaries
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in raw for cell in row)
-    # multi-line descriptions survive quoting intact
+    # descriptions survive quoting intact, with wiki markup escaped as push escapes it: {x} is no macro, [x] no link
     story = next(r for r in rows if r["Issue Type"] == "Story")
-    assert story["Description"].startswith(NASTY_LINES)
+    assert story["Description"].startswith(escape_wiki(NASTY_LINES + " " + NASTY) + "\n\nh3. Acceptance criteria\n")
+    assert f"* \\[ \\] {escape_wiki(NASTY)}" in story["Description"]
+    assert "\\[x\\](javascript:alert(1))" in story["Description"] and "Pipe \\| cell" in story["Description"]
     assert {label for row in raw for label in row[8:-2] if label} == {"sprintgen-hostile", "x|y", "has-space"}
 
 

@@ -154,7 +154,8 @@ def test_vectorised_packing_equals_the_plain_python_rule_trial_by_trial(sequenti
         loads = np.bincount(packed[t] - 1, weights=sizes[t], minlength=grid.width)
         for column, load in enumerate(loads):
             alone = ((packed[t] == column + 1) & (sizes[t] > 0)).sum() == 1  # zero-size stories cost nothing
-            assert load <= capacity[column] + 1e-9 or alone
+            pinned_here = packed[t, 12] == column + 1 == 4  # a pin is kept, full or not, as the plan keeps it
+            assert load <= capacity[column] + 1e-9 or alone or pinned_here
         assert 3 not in packed[t][sizes[t] > 0].tolist()
 
 
@@ -163,6 +164,17 @@ def test_pinned_story_is_not_forecast_before_its_sprint(tmp_path):
                                                                         "sprint": 3}])
     forecast = forecast_json("--profile", str(profile), "--team", str(team_file(tmp_path, **FIXED_TEAM)))
     assert forecast["sprints"]["p50"] == 3
+
+
+@pytest.mark.parametrize("dependencies", ["sequential", "concurrent"])
+def test_a_story_pinned_into_a_sprint_without_capacity_is_forecast_where_the_plan_put_it(tmp_path, dependencies):
+    profile = profile_file(tmp_path, [{"key": "a.pinned", "estimate": 5, "sprint": 1},
+                                      {"key": "a.after", "estimate": 5, "depends_on": ["a.pinned"]}])
+    team = team_file(tmp_path, **FIXED_TEAM, dependencies=dependencies, sprints=[{"number": 1, "capacity": 0}])
+    plan = json.loads(run("plan", "--profile", str(profile), "--team", str(team), "--format", "json").stdout)
+    used = max(s["sprint"] for s in plan["stories"])
+    assert plan["forecast"]["deterministic_sprints"] == used
+    assert plan["forecast"]["sprints"]["p50"] == plan["forecast"]["sprints"]["p95"] == used  # no spread: certain
 
 
 def test_concurrent_dependencies_share_a_sprint(tmp_path):

@@ -1,6 +1,6 @@
 """Resource limits: alias bombs, huge files and deep nesting fail fast in bounded memory; big real inputs still plan.
 
-Memory is measured in a child process (`resource.getrusage` peak RSS) that also runs under an address-space cap, so a
+Memory is measured in a child process (its own peak RSS, `VmHWM`) that also runs under an address-space cap, so a
 regression fails with a MemoryError instead of swapping the machine. Bounds are generous on purpose (a normal run
 peaks near 60-130 MiB): they tell "bounded" from "expands the bomb" (gigabytes), not fast from slow.
 """
@@ -36,6 +36,16 @@ def assert_clean_failure(run, fragment: str) -> str:
     assert run.stdout == ""
     assert 0 < run.peak_mib < PEAK_MIB, f"peak memory {run.peak_mib:.0f} MiB"
     return line
+
+
+def test_the_peak_measured_is_the_childs_own_not_the_test_process(tmp_path):
+    ballast = bytearray(PEAK_MIB * 1024 * 1024)  # the test process holds more than PEAK_MIB of touched memory...
+    for offset in range(0, len(ballast), 4096):
+        ballast[offset] = 1
+    run = run_measured(["--version"], cwd=tmp_path, memory_cap_mib=PEAK_MIB * 4)
+    assert run.returncode == 0, run.stderr
+    assert 0 < run.peak_mib < PEAK_MIB / 2, f"the child reported {run.peak_mib:.0f} MiB: the parent's memory?"
+    del ballast
 
 
 def test_an_alias_bomb_in_a_profile_is_refused_in_bounded_memory(tmp_path):

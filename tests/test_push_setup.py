@@ -73,11 +73,23 @@ def test_no_board_is_an_error_unless_pushing_without_sprints(sleeps, mini_profil
     with running_fake("cloud-team", boards=0) as fake:
         result = push(fake, mini_profile)
         assert result.exit_code == 3 and "project RAG has no scrum board" in result.output
-        assert "--without-sprints" in result.output or "--no-sprints" in result.output
+        assert "push without sprints with --without-sprints" in result.output
         result = push(fake, mini_profile, "--without-sprints")
         assert result.exit_code == 0, result.output
         assert len(fake.state.issues) == 6 and fake.state.sprints == {}
         assert fake.spec_errors == []
+        result = push(fake, mini_profile, "--no-sprints")  # the alias: the same push, nothing new to create
+        assert result.exit_code == 0, result.output
+        assert len(fake.state.issues) == 6 and fake.state.sprints == {}
+
+
+def test_a_site_without_a_sprint_field_names_the_option_that_skips_sprints(cloud, mini_profile):
+    sprint = next(f for f in cloud.variant.fields if f["name"] == "Sprint")
+    sprint["schema"] = {**sprint["schema"], "custom": "com.example:not-a-sprint"}  # the site has no Sprint type
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 3
+    assert "this Jira site has no Sprint field; push without sprints with --without-sprints" in result.output
+    assert push(cloud, mini_profile, "--no-sprints").exit_code == 0
 
 
 def test_several_boards_need_board_id(sleeps, mini_profile):

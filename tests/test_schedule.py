@@ -113,4 +113,11 @@ def test_rag_with_a_team_file_shows_capacity_load_and_findings(tmp_path):
     data = plan_json("--profile", "rag", "--team", str(team))
     assert all(s["load"] <= s["capacity"] for s in data["sprints"])
     assert data["lower_bound_sprints"] <= len(data["sprints"])
-    assert json.dumps(data["lower_bounds"])
+    bounds = data["lower_bounds"]
+    assert {"capacity", "dependency_chain"} <= set(bounds)
+    assert all(isinstance(v, int) and 1 <= v <= len(data["sprints"]) for v in bounds.values())
+    assert data["lower_bound_sprints"] == max(bounds.values())
+    # the capacity bound: the fewest sprints whose capacity holds every story's likely points
+    total = sum(s["estimate"]["likely"] for s in data["stories"])
+    capacities = [s["capacity"] for s in data["sprints"]]
+    assert sum(capacities[:bounds["capacity"] - 1]) < total <= sum(capacities[:bounds["capacity"]]) + 1e-6

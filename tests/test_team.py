@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from sprintgen.model import Team
 from sprintgen.capacity import Capacities, member_capacity, sprint_capacity
 
@@ -76,3 +78,57 @@ def test_a_far_future_holiday_does_not_make_every_sprint_irregular():
     assert capacities.steady_from == 3  # sprint 2 (5 January) is the last irregular one that matters
     assert capacities(2) == 0 and capacities(3) == team.velocity
     assert dt.date(9999, 1, 1) > team.sprint.start + dt.timedelta(days=MAX_SPRINTS)
+
+
+MEMBERS_TEAM = """
+    name: Platform
+    velocity: 24
+    focus_factor: 0.75
+    sprint: {length_days: 14, start: 2027-01-04}
+    holidays: [2027-01-06]
+    members:
+      - {name: Ana, capacity: 20, skills: [data-engineering]}
+      - {name: Bo, capacity: 25, availability: {2: 0.5}}
+"""
+
+
+def _plan_json(*args: str) -> dict:
+    import json
+
+    from .helpers import run
+
+    result = run("plan", "--format", "json", "--no-forecast", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_velocity_option_overrides_member_capacities_with_the_same_adjustments(tmp_path):
+    from .helpers import write
+
+    write(tmp_path / "team.yaml", MEMBERS_TEAM)
+    by_velocity = {v: _plan_json("--team", str(tmp_path / "team.yaml"), "--velocity", str(v)) for v in (10, 24, 100)}
+    for velocity, plan in by_velocity.items():
+        regular = velocity * 0.75
+        # sprint 1 loses one working day in ten to the holiday; sprint 2 has Bo (25 of 45) at half
+        expected = [regular * 0.9, regular * (20 + 12.5) / 45, regular]
+        assert [s["capacity"] for s in plan["sprints"][:3]] == pytest.approx(expected, abs=1e-3)
+        assert (plan["team"]["velocity"], plan["team"]["capacity_per_sprint"]) == (velocity, regular)
+    counts = [len(by_velocity[v]["sprints"]) for v in (10, 24, 100)]
+    assert counts[0] > counts[1] > counts[2]
+
+
+def test_without_the_option_the_plan_reports_the_member_capacity_it_used(tmp_path):
+    from .helpers import write
+
+    write(tmp_path / "team.yaml", MEMBERS_TEAM)
+    plan = _plan_json("--team", str(tmp_path / "team.yaml"))
+    assert (plan["team"]["velocity"], plan["team"]["capacity_per_sprint"]) == (45, 33.75)
+    assert plan["sprints"][2]["capacity"] == 33.75
+
+
+def test_velocity_option_shares_equally_when_every_member_capacity_is_zero(tmp_path):
+    from .helpers import write
+
+    write(tmp_path / "team.yaml", "members: [{name: a, capacity: 0}, {name: b, capacity: 0}]\n")
+    plan = _plan_json("--team", str(tmp_path / "team.yaml"), "--velocity", "16", "--start", "2027-01-04")
+    assert plan["sprints"][0]["capacity"] == 16

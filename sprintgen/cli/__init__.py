@@ -9,6 +9,7 @@ import sys
 import click
 
 from sprintgen import __version__
+from sprintgen.cli.options import say
 from sprintgen.errors import EXIT_INPUT, EXIT_INTERRUPTED, SprintgenError
 
 #: command name -> "module:function"; loaded on demand so `sprintgen --help` stays fast.
@@ -46,7 +47,7 @@ class SprintgenGroup(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt:
-            click.echo("sprintgen: interrupted", err=True)
+            say("sprintgen: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
     def invoke(self, ctx: click.Context):
@@ -63,27 +64,27 @@ class SprintgenGroup(click.Group):
                 sys.stdout = ClosedStdout()
             return super().invoke(ctx)
         except SprintgenError as error:
-            click.echo(f"sprintgen: error: {error}", err=True)
+            say(f"sprintgen: error: {error}", err=True)
             ctx.exit(error.exit_code)
         except click.UsageError as error:  # a bad option or argument: one line like every other error, not four
             command = error.ctx.command_path if error.ctx else ctx.command_path
             message = " ".join(error.format_message().split()).rstrip(".")
-            click.echo(f"sprintgen: error: {message}; see '{command} --help'", err=True)
+            say(f"sprintgen: error: {message}; see '{command} --help'", err=True)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("sprintgen: interrupted", err=True)
+            say("sprintgen: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
         except UnicodeEncodeError as error:  # printing to a console whose encoding lacks a character
-            click.echo(f"sprintgen: error: stdout's encoding ({error.encoding}) cannot write "
+            say(f"sprintgen: error: stdout's encoding ({error.encoding}) cannot write "
                        f"{error.object[error.start:error.end]!r}; set PYTHONIOENCODING=utf-8", err=True)
             ctx.exit(EXIT_INPUT)
         except OSError as error:  # a path the system refused (too long, a loop of links...) that no check caught
             name = str(error.filename or "")
             name = f"{name[:60]}...: " if len(name) > 60 else f"{name}: " if name else ""
-            click.echo(f"sprintgen: error: {name}{error.strerror or error}; check the path", err=True)
+            say(f"sprintgen: error: {name}{error.strerror or error}; check the path", err=True)
             ctx.exit(EXIT_INPUT)
         finally:
             if was_enabled:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from sprintgen.cli.options import say
+
 
 @click.command()
 @click.option("--profile", "-p", "base", metavar="ID",
@@ -46,13 +48,13 @@ def init(base: str | None, answers_file: str | None, profile_id: str | None, par
         base = rec.profile
         defaults = dict(rec.parameters)
         origin = f"`sprintgen recommend` on {answers_file}"
-        click.echo(f"recommend: {rec.profile} ({rec.summary})")
+        say(f"recommend: {rec.profile} ({rec.summary})")
     base = base or "rag"
     defaults.update(parse_assignments(params))
     if params and not origin:
         origin = "--param"
     scaffold = make_scaffold(base, profile_id, defaults, origin)
     for path in write_scaffold(scaffold, Path.cwd(), force=force):
-        click.echo(f"created {path.relative_to(Path.cwd())}")
-    click.echo("next: edit team.yaml (members, velocity, start date), then run:")
-    click.echo(f"  {scaffold.next_command}")
+        say(f"created {path.relative_to(Path.cwd())}")
+    say("next: edit team.yaml (members, velocity, start date), then run:")
+    say(f"  {scaffold.next_command}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable
 
 import click
@@ -34,7 +35,9 @@ def team_options(func: Callable) -> Callable:
     options = [
         click.option("--team", "team_file", metavar="FILE",
                      help="Team YAML file (default: sprintgen.yaml or team.yaml in the current directory)."),
-        click.option("--velocity", type=float, help="Points per sprint (overrides the team file)."),
+        click.option("--velocity", type=float,
+                     help="Points per sprint: replaces the team file's velocity and members' capacities "
+                          "(availability, holidays, overrides and focus factor still apply)."),
         click.option("--sprint-length", "length_days", type=int, help="Sprint length in days."),
         click.option("--start", callback=_date, metavar="YYYY-MM-DD", help="First day of sprint 1."),
         click.option("--dependencies", type=click.Choice(["sequential", "concurrent"]),
@@ -112,15 +115,32 @@ def plan_request(kwargs: dict[str, Any]):
     )
 
 
+#: Control characters a terminal would act on (ESC sequences, BEL, NUL, C1 such as CSI, DEL). Tab and newline are
+#: text; a carriage return only as part of CRLF (the CSV line end).
+_CONTROL = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with every control character written as a visible `\\u00XX` escape: profile text such as "\\e[2J" must
+    not clear the reader's terminal. Inside JSON strings (the only place JSON can hold them) it is the same escape."""
+    return _CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line (stdout, or stderr with err=True), control characters made visible: how the CLI prints."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def emit(text: str, output: str | None) -> None:
-    """Print to stdout, or write the file (`-` is stdout): the one rule of `inputs/atomic.py`."""
+    """Print to stdout, or write the file (`-` is stdout): the one rule of `inputs/atomic.py`. Control characters
+    are made visible either way."""
     from sprintgen.inputs.atomic import STDOUT, write_output
 
-    write_output(output or STDOUT, text, option="--output" if output else "stdout")
+    write_output(output or STDOUT, printable(text), option="--output" if output else "stdout")
 
 
-__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "profile_options",
-           "team_options"]
+__all__ = ["EXIT_INPUT", "emit", "forecast_options", "forecast_settings", "plan_request", "printable",
+           "profile_options", "say", "team_options"]
 
 
 def text_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:

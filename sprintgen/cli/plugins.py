@@ -6,7 +6,7 @@ import json
 
 import click
 
-from sprintgen.cli.options import text_table
+from sprintgen.cli.options import say, text_table
 
 
 @click.command()
@@ -22,7 +22,7 @@ def plugins(fmt: str) -> None:
 
     report = collect_report()
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        say(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return
     lines = []
     if report.disabled:
@@ -43,4 +43,4 @@ def plugins(fmt: str) -> None:
     if report.problems:
         lines += ["", "Problems:"]
         lines += [f"  {p.level}: {p.plugin}: {p.message}" for p in report.problems]
-    click.echo("\n".join(lines))
+    say("\n".join(lines))

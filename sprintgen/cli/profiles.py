@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sprintgen.cli.options import emit, text_table
+from sprintgen.cli.options import emit, say, text_table
 
 
 @click.command()
@@ -13,7 +13,7 @@ def profiles() -> None:
     from sprintgen.profiles.catalog import profile_rows
 
     for line in text_table(profile_rows(), ("ID", "NAME", "SOURCE", "STORIES")):
-        click.echo(line)
+        say(line)
 
 
 @click.command()
@@ -21,7 +21,7 @@ def profiles() -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Set a profile parameter.")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 def show(profile: str, params: tuple[str, ...], output: str | None) -> None:
-    """Print the resolved profile as YAML (after `extends` and parameters)."""
+    """Print the resolved profile as YAML (after `extends` and parameters): a valid profile in its own right."""
     from sprintgen.profiles.catalog import resolved_yaml
 
     emit(resolved_yaml(profile, params), output)
@@ -38,9 +38,9 @@ def validate(files: tuple[str, ...]) -> None:
     for path in files:
         try:
             kind = validate_file(path)
-            click.echo(f"{path}: valid {kind}")
+            say(f"{path}: valid {kind}")
         except SprintgenError as error:
             failed += 1
-            click.echo(f"sprintgen: error: {error}", err=True)
+            say(f"sprintgen: error: {error}", err=True)
     if failed:
         raise click.exceptions.Exit(2)

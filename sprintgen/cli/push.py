@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from sprintgen.cli.options import plan_request, profile_options, team_options
+from sprintgen.cli.options import plan_request, profile_options, say, team_options
 
 
 @click.command()
@@ -25,7 +25,8 @@ from sprintgen.cli.options import plan_request, profile_options, team_options
               help="Delete issues this plan created earlier that are no longer in the plan.")
 @click.option("--dod-as-subtasks", is_flag=True, help="Create Definition-of-Done items as sub-tasks.")
 @click.option("--sprint-prefix", default="", metavar="TEXT", help="Prefix of the sprint names on the board.")
-@click.option("--without-sprints", is_flag=True, help="Create issues only: no sprints, no sprint assignment.")
+@click.option("--without-sprints", "--no-sprints", "without_sprints", is_flag=True,
+              help="Create issues only: no sprints, no sprint assignment (--no-sprints is the same).")
 @click.option("--api-version", type=click.Choice(["auto", "2", "3"]), default="auto", show_default=True,
               help="REST API version (auto: 3 on Cloud, 2 on Data Center).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every HTTP request on stderr (Authorization redacted).")
@@ -55,8 +56,8 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
     if server_url(url) is None and dry_run:
         from sprintgen.tracker.preview import render_offline
 
-        click.echo(render_offline(plan_desired(plan, options), sprint_specs(plan, options), options.project or None),
-                   nl=False)
+        say(render_offline(plan_desired(plan, options), sprint_specs(plan, options), options.project or None),
+            nl=False)
         return
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
@@ -74,18 +75,18 @@ def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcom
     from sprintgen.tracker.problems import PartialPushError
     from sprintgen.tracker.session import apply_push, prepare_push
 
-    log = (lambda text: click.echo(text, err=True)) if verbose else None
+    log = (lambda text: say(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
     prepared = prepare_push(connection, plan, options)
-    click.echo(render_preview(prepared), nl=False)
+    say(render_preview(prepared), nl=False)
     warning = check_capacity(prepared.loads, allow_overcommit=allow_overcommit)
     if warning:
-        click.echo(f"sprintgen: warning: {warning}", err=True)
+        say(f"sprintgen: warning: {warning}", err=True)
     if prepared.write_count == 0:
-        click.echo("Nothing to change: Jira already matches the plan.")
+        say("Nothing to change: Jira already matches the plan.")
         return
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return
     if not yes:
         if not _interactive():
@@ -99,10 +100,10 @@ def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcom
         else:
             result = apply_push(prepared)
     except KeyboardInterrupt:
-        click.echo("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
-                   err=True)
+        say("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
+            err=True)
         raise
-    click.echo(render_summary(prepared, result), nl=False)
+    say(render_summary(prepared, result), nl=False)
     if result.failures:
         shown = "; ".join(result.failures[:3]) + ("; ..." if len(result.failures) > 3 else "")
         raise PartialPushError(f"{len(result.failures)} item(s) were not written: {shown}",

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sprintgen.cli.options import emit, team_options, team_overrides
+from sprintgen.cli.options import emit, say, team_options, team_overrides
 
 
 def _question_params() -> list[click.Option]:
@@ -127,9 +127,9 @@ def _ask(rules, answers: dict[str, Any], assumed: list[str]) -> tuple[dict[str, 
     for question in rules.questions:
         if question.id not in assumed:
             continue
-        click.echo(f"\n{question.ask}  ({question.source})", err=True)
+        say(f"\n{question.ask}  ({question.source})", err=True)
         for choice in question.choices:
-            click.echo(f"  {choice.value:<18} {choice.help}", err=True)
+            say(f"  {choice.value:<18} {choice.help}", err=True)
         if question.type == "choice":
             kind: Any = click.Choice(question.values)
         elif question.type == "bool":

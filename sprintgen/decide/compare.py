@@ -56,7 +56,7 @@ class Comparison:
     """The decision table: one column per profile, plus what stands out."""
 
     team: str
-    velocity: float
+    velocity: float  # an ordinary sprint's capacity in the plans (the same source the scheduler used)
     columns: list[Column]
     highlights: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -91,7 +91,7 @@ def compare(profiles: list[str], params: tuple[str, ...] = (), team_file: str | 
                                     team_overrides=dict(team_overrides or {}))) for p in profiles]
     columns = [column_for(ref, plan) for ref, plan in zip(profiles, plans)]
     first = plans[0].team
-    result = Comparison(team=first.name, velocity=first.velocity, columns=columns)
+    result = Comparison(team=first.name, velocity=first.capacity_per_sprint, columns=columns)
     if any(c.sprints_source == "plan" for c in columns):
         result.notes.append("no forecast for some profiles: their sprints and dates come from the deterministic "
                             "plan (one figure, no percentiles)")

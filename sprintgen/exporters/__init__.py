@@ -39,9 +39,38 @@ def get_exporter(name: str) -> Exporter:
         raise InputError(f"unknown output format '{name}'", where="--format", hint=f"choose one of: {known}")
     from sprintgen.plugins.registry import PluginLoadError, load_exporter
 
+    from sprintgen.profiles.discovery import is_builtin, plugin_label
+
     try:
         exporter: Any = load_exporter(entry_points[name])
     except PluginLoadError as exc:  # a broken plugin is named, never a traceback
-        raise InputError(f"output format '{name}': {exc}", where="--format",
-                         hint="fix or uninstall the plugin, or set SPRINTGEN_DISABLE_PLUGINS=1") from None
-    return exporter
+        raise InputError(f"output format '{name}': {exc}", where="--format", hint=PLUGIN_HINT) from None
+    if is_builtin(entry_points[name]):
+        return exporter
+    return _guarded(exporter, name, plugin_label(entry_points[name]))
+
+
+PLUGIN_HINT = "fix or uninstall the plugin, or set SPRINTGEN_DISABLE_PLUGINS=1"
+
+
+def _guarded(exporter: Any, name: str, label: str) -> Exporter:
+    """A plugin's exporter whose failures are reported by name: raising (even SystemExit) or returning no text."""
+    from sprintgen.errors import SprintgenError
+    from sprintgen.profiles.discovery import failure_text
+
+    def render(plan: Any, **options: Any) -> str:
+        try:
+            text = exporter.render(plan, **options)
+        except SprintgenError:
+            raise
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the plugin's bug, reported as such
+            raise InputError(f"output format '{name}': {label} failed: {failure_text(exc)}", where="--format",
+                             hint=PLUGIN_HINT) from None
+        if not isinstance(text, str):
+            raise InputError(f"output format '{name}': {label} returned {type(text).__name__}, not text",
+                             where="--format", hint=PLUGIN_HINT)
+        return text
+
+    return Exporter(name=name, description=str(getattr(exporter, "description", "")), render=render,
+                    suffix=str(getattr(exporter, "suffix", ".txt")),
+                    templated=bool(getattr(exporter, "templated", False)))

@@ -6,8 +6,8 @@ Epic Link, Labels (repeated: Jira's importer reads one label per `Labels` column
 - `Issue Id` / `Parent Id` link each story to its epic inside the file (the importer's way to set the parent on
   Jira Cloud and team-managed projects); `Epic Name` / `Epic Link` do the same for company-managed projects on
   Jira Data Center, which still use the Epic Link field. Map the one your project has, ignore the other.
-- Description is Jira wiki markup (the importer's format): the user story, then acceptance criteria and the
-  Definition of Done as bullet lists.
+- Description is Jira wiki markup (the importer's format), written by the same writer as `push` on API v2: the user
+  story, then acceptance criteria and the Definition of Done as checklists, with profile text escaped.
 - A cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets
   a leading apostrophe, so opening the file in Excel or LibreOffice cannot execute anything.
 """
@@ -21,6 +21,7 @@ from typing import Any
 
 from sprintgen.model import Plan, format_points
 from sprintgen.exporters import Exporter
+from sprintgen.exporters.jira_markup import wiki_document
 
 BASE_COLUMNS = ["Issue Id", "Parent Id", "Issue Type", "Summary", "Description", "Story Points", "Epic Name",
                 "Epic Link"]
@@ -46,25 +47,15 @@ def summary(text: str) -> str:
     return value if len(value) <= SUMMARY_LIMIT else value[: SUMMARY_LIMIT - 1] + "…"
 
 
-def _wiki_list(title: str, items: list[str]) -> list[str]:
-    if not items:
-        return []
-    return ["", f"*{title}*"] + ["* " + " ".join(item.split()) for item in items]
-
-
 def story_description(story: Any) -> str:
     """The story's description for Jira: the user story, acceptance criteria, Definition of Done."""
-    lines = [story.description.strip()] if story.description.strip() else []
-    lines += _wiki_list("Acceptance criteria", story.acceptance)
-    lines += _wiki_list("Definition of Done", story.definition_of_done)
-    return "\n".join(lines).strip()
+    return wiki_document([story.description], [("Acceptance criteria", story.acceptance),
+                                               ("Definition of Done", story.definition_of_done)])
 
 
 def epic_description(epic: Any) -> str:
     """The epic's description for Jira: its goal and its Definition of Done."""
-    lines = [epic.goal.strip()] if epic.goal.strip() else []
-    lines += _wiki_list("Definition of Done", epic.definition_of_done)
-    return "\n".join(lines).strip()
+    return wiki_document([epic.goal], [("Definition of Done", epic.definition_of_done)])
 
 
 def rows(plan: Plan) -> tuple[list[str], list[list[str]]]:

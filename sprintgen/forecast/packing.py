@@ -4,7 +4,8 @@ Stories are taken one by one in a precedence-feasible priority order (see `prior
 first sprint, from the earliest its dependencies allow (after its blockers' sprint in sequential mode, the same
 sprint allowed in concurrent mode, never before a pinned sprint), that still has room for it or is still empty; an
 empty sprint takes one story of any size (a story too large for every sprint then takes a sprint to itself instead
-of never being planned).
+of never being planned). A pinned story whose blockers are done in time stays in its pinned sprint, full or not
+(even one with no capacity), exactly as the plan keeps it.
 
 When the optimised plan is known (always, from the CLI), the priority order is the plan's: sprint by sprint, then
 critical-path priority, so the zero-spread forecast reproduces the plan instead of second-guessing it.
@@ -72,7 +73,8 @@ def pack_one(sizes: Sequence[float], preds: Sequence[Sequence[int]], order: Sequ
             if number not in remaining:
                 remaining[number] = capacity(number)
                 empty[number] = remaining[number] > EPS
-            if remaining[number] >= size - EPS or empty[number]:
+            # a pin its blockers allow is kept, full or not, as the plan keeps it
+            if remaining[number] >= size - EPS or empty[number] or number == pins.get(task):
                 break
             number += 1
         remaining[number] = max(remaining[number] - size, 0.0)
@@ -160,6 +162,10 @@ def pack_trials(sizes: Any, preds: Sequence[Sequence[int]], order: Sequence[int]
             fits &= np.arange(low, high)[None, :] >= earliest[:, None]
         column = fits.argmax(axis=1) + low
         missing = ~fits[rows, column - low]
+        if task in pins:  # kept where its blockers allow it, full or not, as the plan keeps it
+            kept = earliest == pins[task] - 1
+            column[kept] = pins[task] - 1
+            missing &= ~kept
         if missing.any():  # only sprints with zero capacity get here
             column = _search_further(missing, column, need, earliest, grid, high, limit, names[task] if names
                                      else str(task))

@@ -59,7 +59,8 @@ class TeamSummary(BaseModel):
     """What the plan assumed of the team."""
 
     name: str
-    velocity: float
+    velocity: float  # points per sprint the plan used: `--velocity`, else the members' capacities, else `velocity`
+    capacity_per_sprint: float = 0  # an ordinary sprint's capacity: velocity x focus factor
     focus_factor: float
     sprint_length_days: int
     start: dt.date

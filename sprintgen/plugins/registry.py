@@ -17,6 +17,7 @@ from sprintgen.profiles.discovery import (
     SourceProblem,
     distribution_name,
     entry_points,
+    failure_text,
     is_builtin,
     plugin_label,
     plugins_disabled,
@@ -88,8 +89,8 @@ def load_exporter(ep: metadata.EntryPoint) -> Any:
     """Load an exporter entry point and check it has what an Exporter has; raise PluginLoadError otherwise."""
     try:
         exporter = ep.load()
-    except Exception as exc:  # noqa: BLE001 - a plugin's import error is reported, never a traceback
-        raise PluginLoadError(plugin_label(ep), f"failed to load: {type(exc).__name__}: {exc}") from None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a plugin's import error (or sys.exit) is reported
+        raise PluginLoadError(plugin_label(ep), f"failed to load: {failure_text(exc)}") from None
     if not callable(getattr(exporter, "render", None)):
         raise PluginLoadError(plugin_label(ep), "is not an exporter: it has no render(plan, **options) function "
                                                 "(see sprintgen.exporters.Exporter)")

@@ -7,11 +7,11 @@ from typing import Any
 import yaml
 
 from sprintgen.errors import SprintgenError
-from sprintgen.model import Backlog
+from sprintgen.model import Backlog, Parameter
 from sprintgen.profiles.discovery import discover_profiles
 from sprintgen.profiles.merge import load_merged
 from sprintgen.profiles.parameters import parse_assignments
-from sprintgen.profiles.resolve import build_backlog, resolve
+from sprintgen.profiles.resolve import resolve
 
 
 def profile_rows() -> list[tuple[str, str, str, str]]:
@@ -26,8 +26,9 @@ def profile_rows() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def backlog_document(backlog: Backlog) -> dict[str, Any]:
-    """A resolved backlog in the profile format (what `show` prints)."""
+def backlog_document(backlog: Backlog, parameters: dict[str, Parameter]) -> dict[str, Any]:
+    """A resolved backlog as a valid profile (what `show` prints): `sprintgen validate` accepts it, and planning it
+    gives the same stories. `parameters` are the profile's definitions; each default becomes the value used."""
     epics = []
     for epic in backlog.epics:
         stories = []
@@ -54,7 +55,9 @@ def backlog_document(backlog: Backlog) -> dict[str, Any]:
         "id": backlog.profile_id,
         "name": backlog.profile_name,
         "description": backlog.description,
-        "parameters": backlog.parameters,
+        "parameters": {name: {**spec.model_dump(exclude_none=True, exclude_defaults=True), "type": spec.type,
+                              "default": backlog.parameters.get(name, spec.default)}
+                       for name, spec in parameters.items()},
         "definition_of_done": backlog.definition_of_done,
         "risks": [r.model_dump(exclude_none=True) for r in backlog.risks],
         "assumptions": backlog.assumptions,
@@ -63,6 +66,10 @@ def backlog_document(backlog: Backlog) -> dict[str, Any]:
 
 
 def resolved_yaml(ref: str, params: tuple[str, ...] | list[str]) -> str:
-    """The resolved profile as YAML."""
-    backlog = build_backlog(ref, parse_assignments(params))
-    return yaml.safe_dump(backlog_document(backlog), sort_keys=False, allow_unicode=True, width=110)
+    """The resolved profile as YAML: itself a valid profile, with the values used as the parameters' defaults."""
+    merged = load_merged(ref)
+    backlog = resolve(merged, parse_assignments(params))
+    header = (f"# The profile '{backlog.profile_id}' resolved: `extends` merged, `when`, `for_each` and `scale` "
+              "applied.\n# A valid profile in its own right: each parameter's default is the value used.\n")
+    document = backlog_document(backlog, merged.profile.parameters)
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)

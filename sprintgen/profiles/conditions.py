@@ -134,8 +134,14 @@ def _eval_node(node: ast.AST, names: Mapping[str, Any]) -> Any:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_eval(item, names) for item in node.elts]
     if isinstance(node, ast.BoolOp):
-        values = [_eval(v, names) for v in node.values]
-        return all(values) if isinstance(node.op, ast.And) else any(values)
+        # Python's rule: stop at the first operand that decides (falsy for `and`, truthy for `or`) and return it,
+        # so `n > 0 and 10 / n > 1` never divides by zero
+        decides = (lambda v: not v) if isinstance(node.op, ast.And) else bool
+        for operand in node.values:
+            value = _eval(operand, names)
+            if decides(value):
+                return value
+        return value
     if isinstance(node, ast.UnaryOp):
         value = _eval(node.operand, names)
         if isinstance(node.op, ast.Not):

@@ -143,6 +143,13 @@ def _package_dir(ep: metadata.EntryPoint) -> Path:
     return package_dir(ep.value.split(":", 1)[0].strip())
 
 
+def failure_text(exc: BaseException) -> str:
+    """What went wrong inside a plugin, in one line: 'RuntimeError: boom', or 'it called sys.exit(3)'."""
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
 def scan_entry_point_profile_dirs() -> tuple[list[tuple[str, Path]], list[SourceProblem]]:
     """(origin, directory) for every entry point in the profiles group, and the plugins that failed to load."""
     found: list[tuple[str, Path]] = []
@@ -151,11 +158,11 @@ def scan_entry_point_profile_dirs() -> tuple[list[tuple[str, Path]], list[Source
         origin = "built-in" if is_builtin(ep) else f"plugin {distribution_name(ep)}"
         try:
             directory = _package_dir(ep)
-        except Exception as exc:  # noqa: BLE001 - a broken plugin must never break the rest
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a broken plugin (even one calling sys.exit at
+            # import) must never break the rest
             if is_builtin(ep):
                 continue  # run from a source checkout: builtin_profiles_dir() finds the repository's profiles/
-            problems.append(SourceProblem("error", plugin_label(ep),
-                                          f"failed to load: {type(exc).__name__}: {exc}"))
+            problems.append(SourceProblem("error", plugin_label(ep), f"failed to load: {failure_text(exc)}"))
             continue
         found.append((origin, directory))
     if not any(origin == "built-in" for origin, _ in found):
@@ -200,7 +207,8 @@ def project_profiles_dir() -> Path:
     return Path.cwd() / "profiles"
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """True when two paths name the same file (False when either cannot be resolved)."""
     try:
         return a.resolve() == b.resolve()
     except OSError:
@@ -218,7 +226,7 @@ def scan_profiles() -> ProfileScan:
             winner = scan.profiles.get(profile_id)
             if winner is None:
                 scan.profiles[profile_id] = ProfileSource(profile_id, path, origin)
-            elif not _same_file(winner.path, path):
+            elif not same_file(winner.path, path):
                 # e.g. running inside the sprintgen repository: ./profiles/ *is* the built-in directory
                 scan.problems.append(_clash(profile_id, winner, origin, path))
     return scan

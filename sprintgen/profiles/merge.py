@@ -13,7 +13,7 @@ from typing import Any
 
 from sprintgen.errors import ProfileError
 from sprintgen.model import Epic, Profile, Story
-from sprintgen.profiles.discovery import ProfileSource, discover_profiles
+from sprintgen.profiles.discovery import ProfileSource, discover_profiles, same_file
 from sprintgen.profiles.files import LoadedProfile, Origin, ProfileFiles, file_key
 from sprintgen.inputs.atomic import check_path_name
 
@@ -52,6 +52,10 @@ def find_profile(ref: str, sources: dict[str, ProfileSource] | None = None) -> s
     raise ProfileError(f"unknown profile '{ref}'", hint=hint + " (or pass a path to a YAML file)")
 
 
+#: How many profiles one `extends` chain may hold (a deeper chain is refused where it goes too deep).
+MAX_EXTENDS_DEPTH = 50
+
+
 def load_merged(ref: str) -> MergedProfile:
     """Load a profile by id or path and merge its `extends` chain (parents first, later parents win).
 
@@ -66,20 +70,30 @@ class _Merger:
         self.files = ProfileFiles()
         self.done: dict[str, MergedProfile] = {}
 
-    def merged(self, ref: str, chain: tuple[str, ...]) -> MergedProfile:
+    def merged(self, ref: str, chain: tuple[tuple[str, Path], ...]) -> MergedProfile:
+        """`chain`: (id, resolved file) of every profile on the way here. A cycle is a file met again, not an id: a
+        profile may share the id of the one it extends (`id: rag` over the built-in rag) without being a cycle."""
         path = find_profile(ref, self.sources)
         loaded = self.files.profile(path)
         own = loaded.profile
-        if own.id in chain:
-            cycle = " -> ".join(chain[chain.index(own.id):] + (own.id,))
+        _check_listed_id(loaded, self.sources)
+        files = [file for _, file in chain]
+        here = Path(path).resolve()
+        if here in files:
+            cycle = " -> ".join([pid for pid, _ in chain[files.index(here):]] + [own.id])
             raise ProfileError(f"'extends' cycle: {cycle}", file=path, line=loaded.line("extends"),
                                where="extends", hint="remove one of the links")
+        if own.extends and len(chain) + 1 >= MAX_EXTENDS_DEPTH:
+            raise ProfileError(f"the 'extends' chain is deeper than {MAX_EXTENDS_DEPTH} profiles "
+                               f"({chain[0][0]} -> ... -> {own.id} -> {own.extends[0]})", file=path,
+                               line=loaded.line("extends"), where="extends",
+                               hint="extend fewer levels: fold some of the parents into one profile")
         key = file_key(path)
         if key not in self.done:
-            self.done[key] = self._merge_parents(loaded, chain)
+            self.done[key] = self._merge_parents(loaded, chain + ((own.id, here),))
         return self.done[key]
 
-    def _merge_parents(self, loaded: LoadedProfile, chain: tuple[str, ...]) -> MergedProfile:
+    def _merge_parents(self, loaded: LoadedProfile, chain: tuple[tuple[str, Path], ...]) -> MergedProfile:
         own, path = loaded.profile, loaded.path
         merged = MergedProfile(Profile(id=own.id), path)
         for parent_ref in own.extends:
@@ -91,13 +105,23 @@ class _Merger:
                                    file=path, line=loaded.line("extends"), where="extends",
                                    hint="a path in 'extends' is relative to this file; fix it or use a profile id")
             try:
-                parent = self.merged(parent_path_ref, chain + (own.id,))
+                parent = self.merged(parent_path_ref, chain)
             except ProfileError as exc:
                 if exc.message.startswith("unknown profile") and exc.file is None:
                     exc.file, exc.line, exc.where = path, loaded.line("extends"), "extends"
                 raise
             merged = _merge(merged, parent)
         return _merge(merged, MergedProfile(own, path, _origins(loaded)), is_child=True)
+
+
+def _check_listed_id(loaded: LoadedProfile, sources: dict[str, ProfileSource]) -> None:
+    """A profile found in a profiles directory is listed by its file name: its `id` must be that name, or it would
+    be listed under one name and planned (and pushed) under another."""
+    listed = next((pid for pid, source in sources.items() if same_file(source.path, Path(loaded.path))), None)
+    if listed is not None and listed != loaded.profile.id:
+        raise ProfileError(f"the id '{loaded.profile.id}' does not match the file name '{Path(loaded.path).name}'",
+                           file=loaded.path, line=loaded.line("id"), where="id",
+                           hint=f"set `id: {listed}` or rename the file to {loaded.profile.id}.yaml")
 
 
 def _parent_ref(ref: str, child_path: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from typing import Any, Mapping
 
 from sprintgen.profiles import conditions
@@ -38,6 +39,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     all_written: dict[str, list[str]] = {}  # every key written in the profile -> expanded keys (may be empty)
     epic_of_written: dict[str, str] = {}
     text_budget = [MAX_EXPANDED_TEXT]
+    written_at: dict[str, tuple[Origin, Story]] = {}  # every story key made so far -> where and by what
     for epic in profile.epics:
         epic_origin = merged.origins.get(epic.key, Origin(merged.path, None))
         include_epic = _condition(epic.when, values, epic_origin, f"epics.{epic.key}.when")
@@ -53,6 +55,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
                 continue
             for expanded in _expand(epic, story, values, origin, text_budget):
                 expanded_story = _backlog_story(epic, expanded, profile.definition_of_done or [], origin)
+                _check_new_key(expanded_story.key, story, origin, written_at)
                 stories.append(expanded_story)
                 backlog_epic.stories.append(expanded_story.key)
                 all_written[written_key].append(expanded_story.key)
@@ -63,6 +66,8 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
                                    where=written_key, hint="plan the programme as several smaller profiles")
         if backlog_epic.stories:
             epics.append(backlog_epic)
+    if not stories:
+        raise _nothing_to_plan(merged, values)
     by_key = {s.key: s for s in stories}
     budget = [MAX_DEPENDENCIES]
     for key, (refs, origin) in pending_deps.items():
@@ -83,6 +88,37 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     )
 
 
+def _check_new_key(key: str, story: Story, origin: Origin, made: dict[str, tuple[Origin, Story]]) -> None:
+    """Refuse a second story with a key already made (a `for_each` expansion meeting a written story)."""
+    if key in made:
+        first_origin, first = made[key]
+        this = f"`for_each: {story.for_each}` here" if story.for_each else "this story"
+        other = f"`for_each: {first.for_each}`" if first.for_each else "the story written"
+        place = f"{first_origin.file}:{first_origin.line}" if first_origin.line else first_origin.file
+        raise ProfileError(f"story key '{key}' is made twice: by {this} and by {other} at {place}",
+                           file=origin.file, line=origin.line, where=f"{key}.key",
+                           hint="story keys must be unique: rename one of the stories")
+    made[key] = (origin, story)
+
+
+def _nothing_to_plan(merged: MergedProfile, values: Mapping[str, Any]) -> ProfileError:
+    """Why a profile resolves to no story at all: an empty roadmap is never what the user asked for."""
+    epics = merged.profile.epics
+    if not epics:
+        return ProfileError("the profile has no epics: nothing to plan", file=merged.path, where="epics",
+                            hint="add epics with stories, or extend a profile that has them")
+    if not any(epic.stories for epic in epics):
+        return ProfileError("no epic of the profile has stories: nothing to plan", file=merged.path, where="epics",
+                            hint="add stories to the epics")
+    given = ", ".join(f"{name}={_shown(value)}" for name, value in values.items()) or "no parameters"
+    return ProfileError(f"the `when` conditions exclude every story ({given}): nothing to plan",
+                        file=merged.path, where="epics", hint="set other --param values or loosen the conditions")
+
+
+def _shown(value: Any) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin, where: str) -> bool:
     if expression is None:
         return True
@@ -94,8 +130,29 @@ def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    return slug or "item"
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()  # Café -> Cafe
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _item_slugs(items: list[Any]) -> list[tuple[Any, str]]:
+    """Each distinct item with a key suffix of its own: the same item twice is one story, but two items that read
+    alike in ASCII (`C++` and `C#`, or `売上` and `在庫`, which have none) never collapse into one key. Such an
+    item gets its position in the list: `c`, `c-2`; `item-1`, `item-2`."""
+    slugs: list[tuple[Any, str]] = []
+    taken: set[str] = set()
+    seen_items: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        if str(item) in seen_items:
+            continue
+        seen_items.add(str(item))
+        slug = _slug(item) or f"item-{position}"
+        if slug in taken:
+            slug = f"{slug}-{position}"
+        while slug in taken:  # an item literally named like a suffixed one ("c-2"): keep counting
+            slug += "-x"
+        taken.add(slug)
+        slugs.append((item, slug))
+    return slugs
 
 
 def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin, budget: list[int]) -> list[Story]:
@@ -112,12 +169,7 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin,
         raise ProfileError(f"parameter '{story.for_each}' is not a list", file=origin.file, line=origin.line,
                            where=where, hint="give the parameter type: list")
     expanded = []
-    seen: set[str] = set()
-    for item in items:
-        slug = _slug(item)
-        if slug in seen:
-            continue
-        seen.add(slug)
+    for item, slug in _item_slugs(items):
         _spend_text(story, str(item), budget, origin, where)
 
         def sub(text: str | None, item: str = str(item)) -> str | None:

@@ -1,6 +1,8 @@
 """Lower bounds on the number of sprints: no plan within capacity and dependencies can use fewer.
 
-`capacity`          total work against the per-sprint capacities, sprint by sprint (SALBP LB1)
+`capacity`          total work against the per-sprint capacities, sprint by sprint (SALBP LB1); only the work that
+                    must fit (unpinned, no larger than a steady sprint), plus a sprint each for stories too large
+                    for any sprint
 `large_stories`     (only when above `capacity`) stories too large to share a sprint: more than half the largest
                     capacity each need their own, with Martello-Toth style weights for thirds (SALBP LB2 / LB3)
 `dependency_chain`  sequential mode: the longest chain of stories, one sprint each; concurrent mode: for every
@@ -36,6 +38,28 @@ def capacity_bound(total: float, problem: Problem) -> int:
     return start + max(1, math.ceil((total - running) / steady - EPS))
 
 
+def capacity_bound_with_alone(total: float, alone: int, problem: Problem) -> int:
+    """The fewest sprints n such that `alone` of them can be given whole to stories that fit no sprint and the other
+    n - alone, the largest of sprints 1..n, still hold `total` points (0: no bound, capacity runs out)."""
+    if alone == 0:
+        return capacity_bound(total, problem)
+    irregular = [problem.capacity(s) for s in range(1, problem.steady_from)]
+    steady = problem.capacity(problem.steady_from)
+
+    def holds(n: int) -> bool:
+        capacities = irregular[:n] + [steady] * max(0, n - len(irregular))
+        return sum(sorted(capacities, reverse=True)[: n - alone]) >= total - EPS
+
+    low = alone + (1 if total > EPS else 0)
+    high = len(irregular) + alone + (math.ceil(total / steady) + 1 if steady > EPS else 1)
+    if not holds(high):
+        return 0
+    while low < high:  # holds() only grows with n: one more sprint, one more capacity to choose from
+        middle = (low + high) // 2
+        low, high = (low, middle) if holds(middle) else (middle + 1, high)
+    return low
+
+
 def large_stories_bound(sizes: list[float], capacity: float) -> int:
     """max(LB2, LB3): stories above half (or in thirds of) the capacity cannot share a sprint freely."""
     if capacity <= EPS:
@@ -69,8 +93,11 @@ def chain_bound(problem: Problem, capacity: float | None = None) -> int:
     capacity = capacity if capacity is not None else largest_capacity(problem)
     if capacity <= EPS:
         return 0
-    head = graph_tail_weights(problem.sizes, problem.preds, list(reversed(order)))  # blockers' heaviest chain
-    tail = tail_weights(problem, order)
+    # A sprint holds at most `capacity` of a chain's work, except that a story too large for it fills one sprint
+    # alone (so it counts as one sprint's worth) and pins are forced in over capacity (so they count as nothing).
+    work = [0.0 if t in problem.pinned else min(problem.sizes[t], capacity) for t in range(problem.n)]
+    head = graph_tail_weights(work, problem.preds, list(reversed(order)))  # blockers' heaviest chain
+    tail = graph_tail_weights(work, successors(problem), order)
     # a chain holding more than a sprint's capacity spans several sprints: story j sits at the earliest in sprint
     # ceil(head/c), and its dependents need ceil(tail/c) sprints from there on
     best = 0
@@ -95,7 +122,7 @@ def earliest_sprints(problem: Problem, capacity: float, order: list[int], preds:
     """
     gap = 1 if problem.sequential else 0
     n = problem.n
-    sizes = problem.sizes
+    sizes = [0.0 if t in problem.pinned else size for t, size in enumerate(problem.sizes)]  # pins: over capacity
     above = descendant_masks(preds, list(reversed(order)))  # transitive blockers, as masks
     earliest = [1] * n
     for task in order:
@@ -138,9 +165,15 @@ def earliest_sprints_cached(problem: Problem, capacity: float, backward: bool) -
 def lower_bounds(problem: Problem) -> dict[str, int]:
     """Every bound by kind; the plan's lower bound is their maximum."""
     largest = largest_capacity(problem)
-    fitting = [s for s in problem.sizes if s <= largest + EPS]
-    oversize = problem.n - len(fitting)
-    bounds = {"capacity": capacity_bound(sum(problem.sizes), problem)}
+    free = [t for t in range(problem.n) if t not in problem.pinned]  # pins are forced in whatever the load
+    fitting = [problem.sizes[t] for t in free if problem.sizes[t] <= largest + EPS]
+    oversize = len(free) - len(fitting)
+    # The capacity bound counts only work that must fit within capacity: a story larger than the steady capacity
+    # may go alone into an over-full sprint (and one larger than every sprint does, reported), and pins are forced
+    # in whatever their load; unpinned stories too large for any sprint take a sprint each.
+    steady = problem.capacity(problem.steady_from)
+    within = sum(problem.sizes[t] for t in free if problem.sizes[t] <= steady + EPS)
+    bounds = {"capacity": capacity_bound_with_alone(within, oversize, problem)}
     large = large_stories_bound(fitting, largest) + oversize
     if large > bounds["capacity"]:  # reported only when it says more than the capacity bound
         bounds["large_stories"] = large

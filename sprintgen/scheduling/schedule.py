@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sprintgen.capacity import Capacities, sprint_dates
+from sprintgen.capacity import Capacities, base_capacity, sprint_dates
 from sprintgen.graph import DependencyGraph, build_graph, critical_path
 from sprintgen.model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team,
                              TeamSummary, round_points)
@@ -136,7 +136,8 @@ def _assemble(backlog: Backlog, team: Team, dag: DependencyGraph, capacities: Ca
     plan = Plan(
         profile={"id": backlog.profile_id, "name": backlog.profile_name, "description": backlog.description,
                  "source": backlog.source_label or backlog.source, "parameters": backlog.parameters},
-        team=TeamSummary(name=team.name, velocity=team.velocity, focus_factor=team.focus_factor,
+        team=TeamSummary(name=team.name, velocity=base_capacity(team), capacity_per_sprint=capacities.regular(),
+                         focus_factor=team.focus_factor,
                          sprint_length_days=team.sprint.length_days, start=team.sprint.start,
                          dependencies=team.dependencies, members=team.members),
         sprints=[],

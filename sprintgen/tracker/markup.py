@@ -1,16 +1,17 @@
 """Issue descriptions in the markup each REST API version expects.
 
 API v3 (Cloud) takes Atlassian Document Format (ADF): a JSON document; acceptance criteria and Definition of Done
-become task lists (checkboxes). API v2 (Data Center, or Cloud v2) takes a wiki-markup string; the same lists become
-`[ ]` checklist bullets.
+become task lists (checkboxes). API v2 (Data Center, or Cloud v2) takes a wiki-markup string written by
+`sprintgen.exporters.jira_markup` (the writer `--format csv` uses too); the same lists become `[ ]` checklist bullets.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+
+from sprintgen.exporters.jira_markup import wiki_document
 
 #: Namespace for ADF localIds: derived from the content so the same plan renders the same document every time.
 _ID_NAMESPACE = uuid.UUID("6f1d3c0e-5b7a-4c1e-9a59-2f0e8f6b1c11")
@@ -54,16 +55,8 @@ class Description:
         return {"type": "doc", "version": 1, "content": content}
 
     def as_wiki(self) -> str:
-        """Jira wiki markup (REST API v2)."""
-        blocks = [escape_wiki(text) for text in self.paragraphs if text]
-        for section in self.checklists:
-            if section.items:
-                lines = [f"h3. {escape_wiki(section.title)}"]
-                lines += [f"* \\[ \\] {escape_wiki(item)}" for item in section.items]
-                blocks.append("\n".join(lines))
-        if self.footer:
-            blocks.append(f"_{escape_wiki(self.footer)}_")
-        return "\n\n".join(blocks)
+        """Jira wiki markup (REST API v2): the same writer as `--format csv`."""
+        return wiki_document(self.paragraphs, [(s.title, s.items) for s in self.checklists], self.footer)
 
     def render(self, api_version: str) -> Any:
         """The description field value for an API version ('3' -> ADF, else wiki markup)."""
@@ -80,11 +73,3 @@ def _text(text: str) -> dict[str, Any]:
 def _paragraph(text: str) -> dict[str, Any]:
     return {"type": "paragraph", "content": [_text(text)]}
 
-
-# Braces open macros, brackets links, pipes tables: the characters that change meaning anywhere in a line.
-_WIKI_SPECIAL = re.compile(r"([\\{}\[\]|])")
-
-
-def escape_wiki(text: str) -> str:
-    """Escape wiki-markup syntax so profile text renders literally ({item} is not a macro, [x] not a link)."""
-    return _WIKI_SPECIAL.sub(r"\\\1", " ".join(text.split()))

@@ -84,7 +84,7 @@ def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions) -
     fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed,
                             board_points_field=board.points_field if board else None)
     if options.sprints and not fields.sprint:
-        raise JiraSetupError("this Jira site has no Sprint field", hint="push without sprints with --no-sprints")
+        raise JiraSetupError("this Jira site has no Sprint field", hint="push without sprints with --without-sprints")
     blocks = blocks_link_type(connection)
     profile = str(plan.profile.get("id", "plan"))
     label = plan_label(profile)

@@ -46,7 +46,7 @@ def find_board(connection: JiraConnection, project: str, board_id: Optional[int]
         if not boards:
             raise JiraSetupError(f"project {project} has no scrum board to hold the sprints",
                                  hint="create a scrum board for the project, pass --board ID, or push without "
-                                      "sprints with --no-sprints")
+                                      "sprints with --without-sprints")
         if len(boards) > 1:
             listed = ", ".join(f"{b.get('id')} ({b.get('name')})" for b in boards)
             raise JiraSetupError(f"project {project} has several scrum boards: {listed}",
