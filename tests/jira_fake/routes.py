@@ -71,6 +71,12 @@ def platform(fake: Any, method: str, version: str, rest: str, query: dict[str, l
         created = match.group(2) not in issue.properties
         issue.properties[match.group(2)] = body
         return (201 if created else 200), None
+    match = re.fullmatch(r"issue/([^/]+)/transitions", rest)
+    if match and method == "GET":
+        return 200, state.transitions_json(match.group(1), base)
+    if match and method == "POST":
+        state.transition(match.group(1), str(((body or {}).get("transition") or {}).get("id", "")))
+        return 204, None
     if method == "POST" and rest == "issueLink":
         state.link((body["type"] or {}).get("name"), body["inwardIssue"]["key"], body["outwardIssue"]["key"])
         return 201, None
@@ -168,6 +174,12 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
             raise JiraRefusal(400, errors={"name": "Sprint name is required"})
         sprint = state.add_sprint(body["name"], board, start=body.get("startDate", ""), end=body.get("endDate", ""))
         return 201, _sprint_json(sprint, base)
+    match = re.fullmatch(r"sprint/(\d+)", rest)
+    if match and method == "GET":
+        return 200, _sprint_json(state.sprint(int(match.group(1))), base)
+    if match and method in ("POST", "PUT"):
+        sprint = state.update_sprint(int(match.group(1)), body or {}, partial=method == "POST")
+        return 200, _sprint_json(sprint, base)
     match = re.fullmatch(r"sprint/(\d+)/issue", rest)
     if match and method == "POST":
         state.move_to_sprint(int(match.group(1)), list(body.get("issues") or []))
@@ -177,4 +189,5 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
 
 def _sprint_json(sprint: Any, base: str) -> dict[str, Any]:
     return {"id": sprint.id, "self": f"{base}/sprint/{sprint.id}", "state": sprint.state, "name": sprint.name,
-            "startDate": sprint.start, "endDate": sprint.end, "originBoardId": sprint.board_id, "goal": sprint.goal}
+            "startDate": sprint.start, "endDate": sprint.end, "originBoardId": sprint.board_id, "goal": sprint.goal,
+            **({"completeDate": sprint.complete} if sprint.complete else {})}
