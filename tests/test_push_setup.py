@@ -100,18 +100,23 @@ def test_existing_sprints_are_found_by_name_and_closed_ones_are_not_reused(cloud
     assert cloud.state.issue_sprints[pipeline.key] == [existing.id]
 
     with running_fake("cloud-company") as other:
-        other.state.add_sprint("Sprint 3", 1, state="closed")
+        closed = other.state.add_sprint("Sprint 3", 1, state="closed")
         result = push(other, mini_profile)
-        assert result.exit_code == 3 and "already has closed sprints named Sprint 3" in result.output
+        assert result.exit_code == 0, result.output
+        assert "closed sprints Sprint 3 are history (never written)" in result.output
+        # the plan goes after the closed sprint, numbered on; the closed sprint gets nothing
+        names = sorted(s.name for s in other.state.sprints.values())
+        assert names == ["Sprint 3", "Sprint 4", "Sprint 5", "Sprint 6", "Sprint 7"]
+        assert not any(closed.id in ids for ids in other.state.issue_sprints.values())
         result = push(other, mini_profile, "--sprint-prefix", "RAG ")
         assert result.exit_code == 0, result.output
-        assert "RAG Sprint 3" in {s.name for s in other.state.sprints.values()}
+        assert "RAG Sprint 1" in {s.name for s in other.state.sprints.values()}
 
 
 # --- capacity --------------------------------------------------------------------------------------------------------
 
 def test_capacity_check_refuses_to_overfill_an_existing_sprint(fake, mini_profile):
-    sprint = fake.state.add_sprint("Sprint 1", 1, state="active")
+    sprint = fake.state.add_sprint("Sprint 1", 1)  # planned by the team, not started
     _existing_issue_in_sprint(fake, sprint, 8)
     result = push(fake, mini_profile)
     assert result.exit_code == 1

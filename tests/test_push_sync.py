@@ -175,3 +175,26 @@ def test_property_records_identity_and_digests(cloud, mini_profile):
     assert prop["identity"] == "story:answer.cite" and prop["profile"] == "mini"
     assert set(prop["digests"]) == {"summary", "description", "labels", "points"}
     json.dumps(prop)
+
+
+def test_data_center_search_ignores_properties_and_a_re_run_still_writes_nothing(datacenter, mini_profile):
+    assert push(datacenter, mini_profile).exit_code == 0
+    mark = len(datacenter.requests)
+    result = push(datacenter, mini_profile)
+    assert "Nothing to change" in result.output, result.output
+    assert writes_since(datacenter, mark) == []
+    # identity comes from one property read per managed issue (the search cannot return it on Data Center)
+    reads = [p for m, p in datacenter.requests[mark:] if m == "GET" and p.endswith("/properties/sprintgen")]
+    assert len(reads) == len(datacenter.state.issues) == 6
+
+
+def test_an_issue_whose_identity_cannot_be_read_is_not_created_again_blindly(datacenter, mini_profile):
+    assert push(datacenter, mini_profile).exit_code == 0
+    cite = _issue(datacenter, "story:answer.cite")
+    cite.properties.clear()  # e.g. removed by an admin script: the label is there, the identity is not
+    result = push(datacenter, mini_profile, "--dry-run")
+    assert f"without a readable sprintgen identity (left alone): {cite.key}" in result.output
+    assert "Not created, because an issue without identity has the same summary: 1" in result.output
+    assert f"answer.cite                      looks like {cite.key}" in result.output
+    assert push(datacenter, mini_profile).exit_code == 0
+    assert len(datacenter.state.issues) == 6

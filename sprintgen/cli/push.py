@@ -26,12 +26,17 @@ from sprintgen.cli.options import plan_request, profile_options, team_options
 @click.option("--dod-as-subtasks", is_flag=True, help="Create Definition-of-Done items as sub-tasks.")
 @click.option("--sprint-prefix", default="", metavar="TEXT", help="Prefix of the sprint names on the board.")
 @click.option("--without-sprints", is_flag=True, help="Create issues only: no sprints, no sprint assignment.")
+@click.option("--replan-active", is_flag=True,
+              help="Mid-project: let the re-plan move To Do issues into and out of the active sprint.")
+@click.option("--epic-type", metavar="NAME", help="The project's epic issue type, where its name is not 'Epic'.")
+@click.option("--story-type", metavar="NAME", help="The project's story issue type, where its name is not 'Story'.")
 @click.option("--api-version", type=click.Choice(["auto", "2", "3"]), default="auto", show_default=True,
               help="REST API version (auto: 3 on Cloud, 2 on Data Center).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every HTTP request on stderr (Authorization redacted).")
 def push(project: str | None, board: int | None, url: str | None, email: str | None, dry_run: bool, yes: bool,
          allow_overcommit: bool, delete_removed: bool, dod_as_subtasks: bool, sprint_prefix: str,
-         without_sprints: bool, api_version: str, verbose: bool, **kwargs) -> None:
+         without_sprints: bool, replan_active: bool, epic_type: str | None, story_type: str | None,
+         api_version: str, verbose: bool, **kwargs) -> None:
     """Push the plan into Jira: epics, stories, links and sprints, without duplicates on re-run.
 
     Shows a preview (create / update / unchanged / removed) and asks before writing.
@@ -43,15 +48,19 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         sprintgen push --profile rag --team team.yaml --project RAG
       JIRA_URL=https://jira.acme.com JIRA_PAT=... sprintgen push --profile hybrid --project LLM --board 7 --yes
     """
-    from sprintgen.errors import InputError
-    from sprintgen.pipeline import build_plan
-    from sprintgen.tracker.credentials import resolve_credentials, server_url
-    from sprintgen.tracker.session import PushOptions, plan_desired, sprint_specs
+    from ..errors import InputError
+    from ..planner import build_plan
+    from ..team import find_team_file, load_team
+    from ..tracker.credentials import resolve_credentials, server_url
+    from ..tracker.session import PushOptions, plan_desired, sprint_specs
 
-    plan = build_plan(plan_request(kwargs))
+    request = plan_request(kwargs)
+    plan = build_plan(request)
+    team = load_team(find_team_file(request.team_file), request.team_overrides)
     options = PushOptions(project=(project or "").strip(), board=board, sprints=not without_sprints,
                           sprint_prefix=sprint_prefix, dod_as_subtasks=dod_as_subtasks,
-                          delete_removed=delete_removed)
+                          delete_removed=delete_removed, replan_active=replan_active, epic_type=epic_type,
+                          story_type=story_type, timezone=team.timezone)
     if server_url(url) is None and dry_run:
         from sprintgen.tracker.preview import render_offline
 
@@ -61,11 +70,11 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
     credentials = resolve_credentials(url, email)
-    _push(plan, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
+    _push(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
           api_version=api_version, verbose=verbose)
 
 
-def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
+def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
     from sprintgen.errors import InputError
     from sprintgen.tracker.capacity import check_capacity
@@ -76,7 +85,7 @@ def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcom
 
     log = (lambda text: click.echo(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
-    prepared = prepare_push(connection, plan, options)
+    prepared = prepare_push(connection, plan, options, request)
     click.echo(render_preview(prepared), nl=False)
     warning = check_capacity(prepared.loads, allow_overcommit=allow_overcommit)
     if warning:

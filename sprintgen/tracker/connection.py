@@ -26,6 +26,14 @@ IDEMPOTENT_METHODS = ("GET", "PUT", "DELETE", "HEAD")
 Logger = Callable[[str], None]
 
 
+class JiraHttpError(RemoteError):
+    """Jira answered with an error status (kept in `status` so callers can tell a 404 from a 403)."""
+
+    def __init__(self, message: str, *, status: int, hint: Optional[str] = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
+
+
 class ConnectionLost(RemoteError):
     """The connection dropped before a response arrived: Jira may or may not have applied the request."""
 
@@ -187,12 +195,12 @@ def redacted_headers(headers: Any) -> dict[str, str]:
             for k, v in dict(headers).items()}
 
 
-def remote_error(method: str, path: str, status: int, response: Any, *, attempts: int = 1) -> RemoteError:
+def remote_error(method: str, path: str, status: int, response: Any, *, attempts: int = 1) -> JiraHttpError:
     """A one-line RemoteError for a failed REST call: status, Jira's own messages, and what to check."""
     detail = error_messages(response)
     tried = f" after {attempts} attempts" if attempts > 1 else ""
     message = f"Jira answered HTTP {status} to {method} {_short(path)}{tried}" + (f": {detail}" if detail else "")
-    return RemoteError(message, hint=_STATUS_HINTS.get(status))
+    return JiraHttpError(message, status=status, hint=_STATUS_HINTS.get(status))
 
 
 def error_messages(response: Any) -> str:

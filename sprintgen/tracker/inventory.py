@@ -1,7 +1,11 @@
 """What Jira already holds for a plan: the issues carrying the plan label, identified by their issue property.
 
 One JQL search (paged) returns every managed issue with the fields a change set needs (summary, points, links,
-sprint, epic relation) and the `sprintgen` property, so a push never re-fetches issues one by one.
+sprint, epic relation, status). On Cloud the same search returns the `sprintgen` property too. Data Center's search
+has no `properties` parameter (it is ignored there), so an issue that comes back without properties has its
+property read on its own (one GET per managed issue: measured in benchmarks/jira_requests.py). An issue whose
+property cannot be found keeps identity None: it is reported and never matched, and nothing is created in its
+place blindly (see changeset.compute_changes).
 """
 
 from __future__ import annotations
@@ -9,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from sprintgen.tracker.connection import JiraConnection
-from sprintgen.tracker.desired import PROPERTY_KEY
-from sprintgen.tracker.fields import FieldPlan
-from sprintgen.tracker.sprints import sprint_refs
+from .connection import JiraConnection, JiraHttpError
+from .desired import PROPERTY_KEY
+from .fields import FieldPlan
+from .sprints import sprint_refs
 
 PAGE_SIZE = 100
 
@@ -31,6 +35,7 @@ class RemoteIssue:
     epic_key: Optional[str] = None
     blockers: set[str] = field(default_factory=set)  # keys of issues linked as "is blocked by"
     sprints: list[tuple[int, str]] = field(default_factory=list)  # (sprint id, state)
+    status_category: str = "new"  # new (To Do) | indeterminate (In Progress) | done
 
 
 def search_issues(connection: JiraConnection, jql: str, fields: Iterable[str],
@@ -65,7 +70,21 @@ def managed_issues(connection: JiraConnection, project: str, label: str, fields:
     """Every issue of the project that carries the plan label, oldest first."""
     jql = f'project = "{project}" AND labels = "{label}" ORDER BY created ASC'
     raw = search_issues(connection, jql, fields.search_fields(), [PROPERTY_KEY])
+    for item in raw:
+        if "properties" not in item:  # Data Center: the search ignored `properties`
+            item["properties"] = read_property(connection, str(item.get("key")))
     return [parse_issue(item, fields, blocks_link) for item in raw]
+
+
+def read_property(connection: JiraConnection, key: str) -> dict[str, Any]:
+    """{PROPERTY_KEY: value} of one issue, or {} when the issue has no such property (404)."""
+    try:
+        data = connection.get(connection.api(f"issue/{key}/properties/{PROPERTY_KEY}")) or {}
+    except JiraHttpError as error:
+        if error.status == 404:
+            return {}
+        raise
+    return {PROPERTY_KEY: data.get("value")} if isinstance(data, dict) else {}
 
 
 def parse_issue(item: dict[str, Any], fields: FieldPlan, blocks_link: str) -> RemoteIssue:
@@ -90,6 +109,7 @@ def parse_issue(item: dict[str, Any], fields: FieldPlan, blocks_link: str) -> Re
         summary=str(values.get("summary") or ""), labels=tuple(values.get("labels") or ()),
         points=float(points) if isinstance(points, (int, float)) else None, epic_key=epic_key, blockers=blockers,
         sprints=sprint_refs(values.get(fields.sprint)) if fields.sprint else [],
+        status_category=str(((values.get("status") or {}).get("statusCategory") or {}).get("key") or "new"),
     )
 
 

@@ -31,6 +31,13 @@ class RemoteSprint:
     id: int
     name: str
     state: str  # future | active | closed
+    start: str = ""
+    end: str = ""
+
+    def dated(self, spec: Any) -> bool:
+        """Whether the sprint already has the dates a plan sprint (SprintSpec) would send."""
+        want = sprint_times(spec.start, spec.end, spec.timezone)
+        return (parse_time(self.start), parse_time(self.end)) == want
 
 
 def find_board(connection: JiraConnection, project: str, board_id: Optional[int]) -> Board:
@@ -66,8 +73,10 @@ def board_sprints(connection: JiraConnection, board_id: int) -> list[RemoteSprin
         page = connection.get(connection.agile(f"board/{board_id}/sprint"),
                               params={"startAt": start, "maxResults": 50}) or {}  # all states by default
         values = page.get("values") or []
-        sprints += [RemoteSprint(id=int(v["id"]), name=str(v.get("name", "")), state=str(v.get("state", "future")))
-                    for v in values]
+        # Jira trims sprint names: compare them trimmed too
+        sprints += [RemoteSprint(id=int(v["id"]), name=str(v.get("name", "")).strip(),
+                                 state=str(v.get("state", "future")), start=str(v.get("startDate") or ""),
+                                 end=str(v.get("endDate") or "")) for v in values]
         start += len(values)
         if not values or page.get("isLast", True):
             return sprints
@@ -89,7 +98,36 @@ def sprint_refs(value: Any) -> list[tuple[int, str]]:
     return refs
 
 
-def sprint_payload(name: str, board_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
+def sprint_times(start: dt.date, end: dt.date, timezone: Optional[str]) -> tuple[dt.datetime, dt.datetime]:
+    """09:00 on the first day and 17:00 on the last, in the team's time zone (None: the machine's), so the board
+    shows the plan's days wherever the team is."""
+    if timezone:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(timezone)
+        return (dt.datetime.combine(start, dt.time(9), zone), dt.datetime.combine(end, dt.time(17), zone))
+    return (dt.datetime.combine(start, dt.time(9)).astimezone(), dt.datetime.combine(end, dt.time(17)).astimezone())
+
+
+def jira_time(moment: dt.datetime) -> str:
+    """2027-01-04T09:00:00.000+10:00"""
+    return moment.isoformat(timespec="milliseconds")
+
+
+def parse_time(text: str) -> Optional[dt.datetime]:
+    """A Jira timestamp ('...Z', '...+0000', '...+10:00') as an aware datetime; None when empty or unreadable."""
+    text = (text or "").strip()
+    text = re.sub(r"Z$", "+00:00", text)
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def sprint_payload(name: str, board_id: int, start: dt.date, end: dt.date,
+                   timezone: Optional[str] = None) -> dict[str, Any]:
     """The body of POST /rest/agile/1.0/sprint for a plan sprint."""
-    return {"name": name, "originBoardId": board_id,
-            "startDate": f"{start.isoformat()}T09:00:00.000Z", "endDate": f"{end.isoformat()}T17:00:00.000Z"}
+    first, last = sprint_times(start, end, timezone)
+    return {"name": name, "originBoardId": board_id, "startDate": jira_time(first), "endDate": jira_time(last)}

@@ -31,6 +31,7 @@ class PushResult:
     updated: list[str] = field(default_factory=list)
     links: int = 0
     sprints_created: list[str] = field(default_factory=list)
+    sprints_redated: list[str] = field(default_factory=list)
     assigned: int = 0
     deleted: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -65,6 +66,8 @@ class Writer:
         sprint_ids = dict(sprint_ids)
         for spec in changes.sprints_to_create:
             sprint_ids[spec.name] = self.create_sprint(spec)
+        for sprint, spec in changes.sprint_dates:
+            self.redate_sprint(sprint, spec)
         for kind in ("epic", "story", "subtask"):
             self.create_issues([d for d in changes.creates if d.kind == kind])
         for update in changes.updates:
@@ -88,7 +91,8 @@ class Writer:
         for attempt in range(RECONCILE_ATTEMPTS):
             try:
                 data = self.connection.request("POST", self.connection.agile("sprint"),
-                                               body=sprint_payload(spec.name, self.board.id, spec.start, spec.end))
+                                               body=sprint_payload(spec.name, self.board.id, spec.start, spec.end,
+                                                                   spec.timezone))
                 break
             except ConnectionLost:
                 found = _by_name(board_sprints(self.connection, self.board.id), spec.name)
@@ -100,6 +104,14 @@ class Writer:
         self.result.sprints_created.append(spec.name)
         self.progress(1)
         return int(data["id"])
+
+    def redate_sprint(self, sprint: RemoteSprint, spec: SprintSpec) -> None:
+        """Move a future sprint to the plan's dates (a partial update: name, goal and state stay)."""
+        body = sprint_payload(spec.name, 0, spec.start, spec.end, spec.timezone)
+        self.connection.request("POST", self.connection.agile(f"sprint/{sprint.id}"), retry_lost=True,
+                                body={"startDate": body["startDate"], "endDate": body["endDate"]})
+        self.result.sprints_redated.append(sprint.name)
+        self.progress(1)
 
     def assign(self, sprint_id: int, keys: list[str]) -> None:
         """Move issues into a sprint, 50 per request (moving twice is harmless, so lost responses are retried)."""

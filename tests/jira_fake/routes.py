@@ -66,6 +66,11 @@ def platform(fake: Any, method: str, version: str, rest: str, query: dict[str, l
         state.delete(match.group(1), _one(query, "deleteSubtasks") == "true")
         return 204, None
     match = re.fullmatch(r"issue/([^/]+)/properties/([^/]+)", rest)
+    if match and method == "GET":
+        issue = state.get(match.group(1))
+        if match.group(2) not in issue.properties:
+            raise JiraRefusal(404, [f"The property with key '{match.group(2)}' does not exist."])
+        return 200, {"key": match.group(2), "value": issue.properties[match.group(2)]}
     if match and method == "PUT":
         issue = state.get(match.group(1))
         created = match.group(2) not in issue.properties
@@ -106,7 +111,9 @@ def _search(fake: Any, rest: str, query: dict[str, list[str]], base: str) -> tup
     start = int(_one(query, "nextPageToken" if variant.cloud else "startAt", "0") or 0)
     chunk = matches[start:start + size]
     wanted = _list(query, "fields")
-    issues = [state.render(i, wanted, _list(query, "properties") or [], base) for i in chunk]
+    # Data Center's search has no `properties` parameter (a Cloud addition): it is ignored, as DC does
+    properties = (_list(query, "properties") or []) if variant.cloud else []
+    issues = [state.render(i, wanted, properties, base) for i in chunk]
     if variant.cloud:
         more = start + len(chunk) < len(matches)
         page = {"issues": issues, "isLast": not more}
