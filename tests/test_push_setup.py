@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -31,11 +32,12 @@ def _existing_issue_in_sprint(fake, sprint, points):
 
 def test_points_field_missing_from_the_create_screen_is_named_before_writing(fake, mini_profile):
     fake.state.screens["Story"].pop(fake.variant.points_field)
+    fake.state.board_estimates = False  # and the board cannot set it either
     result = push(fake, mini_profile)
     assert result.exit_code == 3
-    name = "Story point estimate" if fake.variant.team_managed else "Story Points"
-    assert f"the story points field '{name}' ({fake.variant.points_field}) is not on the create screen of Story " \
-           "in project RAG" in result.output
+    # with no board estimating by a field, the site's first points field is named (cloud-company has two)
+    assert re.search(r"the story points field '(Story Points|Story point estimate)' \(customfield_\d+\) is not on "
+                     r"the create screen of Story in project RAG, and no scrum board", result.output), result.output
     where = "Project settings > Issue types > Story" if fake.variant.team_managed else "Project settings > Screens"
     assert where in result.output
     assert [r for r in fake.requests if r[0] != "GET"] == []
@@ -73,7 +75,7 @@ def test_no_board_is_an_error_unless_pushing_without_sprints(sleeps, mini_profil
     with running_fake("cloud-team", boards=0) as fake:
         result = push(fake, mini_profile)
         assert result.exit_code == 3 and "project RAG has no scrum board" in result.output
-        assert "--without-sprints" in result.output or "--no-sprints" in result.output
+        assert "--without-sprints" in result.output
         result = push(fake, mini_profile, "--without-sprints")
         assert result.exit_code == 0, result.output
         assert len(fake.state.issues) == 6 and fake.state.sprints == {}
@@ -241,3 +243,51 @@ def test_progress_bar_path_on_a_terminal(cloud, mini_profile, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Pushing" in result.output
     assert_mini_in_jira(cloud)
+
+
+# --- story points off the screens ----------------------------------------------------------------------------------
+
+def test_points_not_on_the_story_screen_land_through_the_board_estimation(sleeps, mini_profile):
+    with running_fake("cloud-points-off-screen") as fake:
+        result = push(fake, mini_profile)
+        assert result.exit_code == 0, result.output
+        assert "set through board 1 (not on the Story screen)" in result.output
+        (store,) = fake.state.by_identity()["story:ingest.store"]
+        assert store.fields["customfield_10026"] == 4.0
+        estimations = [r for r in fake.requests if r[1].endswith("/estimation")]
+        assert len(estimations) == 4 and {m for m, _ in estimations} == {"PUT"}
+        mark = len(fake.requests)
+        assert "Nothing to change" in push(fake, mini_profile).output
+        mini_profile.write_text(mini_profile.read_text().replace("estimate: 3-5", "estimate: 2"), encoding="utf-8")
+        assert push(fake, mini_profile).exit_code == 0
+        assert store.fields["customfield_10026"] == 2.0
+        assert [m for m, p in fake.requests[mark:] if p.endswith("/estimation")] == ["PUT"]
+        assert fake.spec_errors == [], fake.spec_errors
+
+
+def test_points_are_refused_only_when_neither_the_screen_nor_a_board_can_set_them(sleeps, mini_profile):
+    with running_fake("cloud-points-off-screen", boards=0) as fake:
+        result = push(fake, mini_profile, "--without-sprints")
+        assert result.exit_code == 3
+        assert "is not on the create screen of Story in project RAG, and no scrum board of the project estimates " \
+               "with it" in result.output
+        assert "to the screen (company-managed project" in result.output
+        assert "Board settings > Estimation" in result.output
+        assert fake.state.issues == {}
+    with running_fake("cloud-points-off-screen") as fake:
+        fake.inject("403", "PUT", r"/estimation$", times=1)
+        result = push(fake, mini_profile)
+        assert result.exit_code == 3
+        assert "story points not set: the field 'Story Points' is not on the Story screen and board 1 refused " \
+               "the estimate" in result.output
+        assert push(fake, mini_profile).exit_code == 0  # the next push sets the points it could not set
+        (store,) = fake.state.by_identity()["story:ingest.store"]
+        assert all(i.fields.get("customfield_10026") for i in fake.state.issues.values() if i.type_name == "Story")
+
+
+def test_more_than_50_boards_are_all_read(sleeps, mini_profile):
+    with running_fake("cloud-company", kanban_boards=60) as fake:
+        result = push(fake, mini_profile)
+        assert result.exit_code == 0, result.output
+        assert {s.board_id for s in fake.state.sprints.values()} == {1}
+        assert fake.spec_errors == []

@@ -57,6 +57,8 @@ class FieldPlan:
     epic_name: Optional[str] = None
     sprint: Optional[str] = None
     points_name: str = ""
+    #: the board whose Agile estimation API sets the points, when the field is not on the Story screens
+    points_board: Optional[int] = None
 
     def search_fields(self) -> list[str]:
         """Fields to ask for when reading this plan's issues back."""
@@ -120,10 +122,15 @@ def _pages(connection: JiraConnection, path: str, keys: tuple[str, ...]) -> list
 
 
 def resolve_fields(site_fields: list[FieldInfo], types: dict[str, IssueType], *, project: str,
-                   team_managed: bool, board_points_field: Optional[str] = None) -> FieldPlan:
-    """Choose the points / epic / sprint fields and check the create screens; JiraSetupError names what is missing."""
+                   team_managed: bool, board: Optional[Any] = None) -> FieldPlan:
+    """Choose the points / epic / sprint fields and check the create screens; JiraSetupError names what is missing.
+
+    Story points not on the Story create screen are set through the board (PUT /rest/agile/1.0/issue/{key}/
+    estimation?boardId=N writes the board's estimation field whatever the screens say) when `board` estimates with
+    that field; only without such a board is it an error, naming both ways."""
     story = types["story"]
     by_id = {f.id: f for f in site_fields}
+    board_points_field = board.points_field if board is not None else None
     points = _points_field(site_fields, by_id, story, board_points_field)
     where = _screen_hint(team_managed)
     for issue_type in types.values():
@@ -133,11 +140,16 @@ def resolve_fields(site_fields: list[FieldInfo], types: dict[str, IssueType], *,
                 raise JiraSetupError(
                     f"the field '{needed}' is not on the create screen of {issue_type.name} in project {project}",
                     hint=f"add it ({where(issue_type.name)}){why}")
+    points_board = None
     if points and points.id not in story.fields:
-        raise JiraSetupError(
-            f"the story points field '{points.name}' ({points.id}) is not on the create screen of {story.name} "
-            f"in project {project}",
-            hint=f"add '{points.name}' to the screen ({where(story.name)})")
+        if board is not None and board_points_field == points.id:
+            points_board = board.id
+        else:
+            raise PointsOffScreen(
+                f"the story points field '{points.name}' ({points.id}) is not on the create screen of {story.name} "
+                f"in project {project}, and no scrum board of the project estimates with it",
+                hint=f"add '{points.name}' to the screen ({where(story.name)}), or set the board's estimation to "
+                     f"'{points.name}' (Board settings > Estimation) so sprintgen sets points through the board")
     epic_link = next((f for f in site_fields if f.custom_type == EPIC_LINK_TYPE), None)
     if "parent" in story.fields:
         relation = "parent"
@@ -153,9 +165,14 @@ def resolve_fields(site_fields: list[FieldInfo], types: dict[str, IssueType], *,
     sprint = next((f for f in site_fields if f.custom_type == SPRINT_TYPE), None)
     plan = FieldPlan(types=types, points=points.id if points else None, points_name=points.name if points else "",
                      epic_relation=relation, epic_link=epic_link.id if relation == "epic_link" and epic_link else None,
-                     epic_name=epic_name.id if epic_name else None, sprint=sprint.id if sprint else None)
+                     epic_name=epic_name.id if epic_name else None, sprint=sprint.id if sprint else None,
+                     points_board=points_board)
     _check_required(plan, project, where)
     return plan
+
+
+class PointsOffScreen(JiraSetupError):
+    """The story points field is on no Story screen and no board can set it."""
 
 
 def _points_field(site_fields: list[FieldInfo], by_id: dict[str, FieldInfo], story: IssueType,

@@ -23,6 +23,8 @@ def render_preview(push: PreparedPush) -> str:
              + (f", board {push.board.id}" + (f" '{push.board.name}'" if push.board.name else "") if push.board
                 else ", no sprints")]
     points = f"'{push.fields.points_name}' ({push.fields.points})" if push.fields.points else "none"
+    if push.fields.points_board:
+        points += f", set through board {push.fields.points_board} (not on the Story screen)"
     relation = "parent" if push.fields.epic_relation == "parent" else f"Epic Link ({push.fields.epic_link})"
     lines.append(f"Plan: {push.profile}, label {push.label}; story points field {points}; epic relation {relation}")
     lines += _progress_lines(push)

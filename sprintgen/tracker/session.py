@@ -10,7 +10,7 @@ from .capacity import SprintLoad, sprint_loads
 from .changeset import ChangeSet, SprintSpec, compute_changes
 from .connection import JiraConnection
 from .desired import DesiredIssue, desired_issues, plan_label
-from .fields import FieldPlan, load_fields, load_issue_types, resolve_fields
+from .fields import FieldPlan, PointsOffScreen, load_fields, load_issue_types, resolve_fields
 from .inventory import blocks_link_type, managed_issues
 from .problems import JiraSetupError
 from .replan import TeamProgress, read_progress, replan_remaining
@@ -92,10 +92,19 @@ def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions,
     types = load_issue_types(connection, options.project, kinds)
     site_fields = load_fields(connection)
     board = find_board(connection, options.project, options.board) if options.sprints else None
-    fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed,
-                            board_points_field=board.points_field if board else None)
+    try:
+        fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed, board=board)
+    except PointsOffScreen:
+        if board is not None:
+            raise
+        # --without-sprints: the board is still the way to set points the screens do not show
+        estimation = find_board(connection, options.project, options.board, required=False)
+        if estimation is None:
+            raise
+        fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed,
+                                board=estimation)
     if options.sprints and not fields.sprint:
-        raise JiraSetupError("this Jira site has no Sprint field", hint="push without sprints with --no-sprints")
+        raise JiraSetupError("this Jira site has no Sprint field", hint="push without sprints with --without-sprints")
     blocks = blocks_link_type(connection)
     profile = str(plan.profile.get("id", "plan"))
     label = plan_label(profile)

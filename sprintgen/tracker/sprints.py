@@ -40,20 +40,21 @@ class RemoteSprint:
         return (parse_time(self.start), parse_time(self.end)) == want
 
 
-def find_board(connection: JiraConnection, project: str, board_id: Optional[int]) -> Board:
-    """The board given by --board, else the project's only scrum board (JiraSetupError when none or several)."""
+def find_board(connection: JiraConnection, project: str, board_id: Optional[int], *,
+               required: bool = True) -> Optional[Board]:
+    """The board given by --board, else the project's only scrum board (JiraSetupError when none or several;
+    None instead when not `required`)."""
     if board_id is not None:
         data = connection.get(connection.agile(f"board/{board_id}")) or {}
         board = Board(id=int(data.get("id", board_id)), name=str(data.get("name", "")))
     else:
-        # Filtering by type happens here: the published spec types the `type` parameter as an object, and the
-        # default (all types) is one page for any real project.
-        page = connection.get(connection.agile("board"), params={"projectKeyOrId": project, "maxResults": 50}) or {}
-        boards = [b for b in page.get("values") or [] if b.get("type") == "scrum"]
+        boards = [b for b in project_boards(connection, project) if b.get("type") == "scrum"]
+        if not required and len(boards) != 1:
+            return None
         if not boards:
             raise JiraSetupError(f"project {project} has no scrum board to hold the sprints",
                                  hint="create a scrum board for the project, pass --board ID, or push without "
-                                      "sprints with --no-sprints")
+                                      "sprints with --without-sprints")
         if len(boards) > 1:
             listed = ", ".join(f"{b.get('id')} ({b.get('name')})" for b in boards)
             raise JiraSetupError(f"project {project} has several scrum boards: {listed}",
@@ -63,6 +64,19 @@ def find_board(connection: JiraConnection, project: str, board_id: Optional[int]
     estimation = config.get("estimation") or {}
     points_field = (estimation.get("field") or {}).get("fieldId") if estimation.get("type") == "field" else None
     return Board(id=board.id, name=board.name, points_field=points_field)
+
+
+def project_boards(connection: JiraConnection, project: str) -> list[dict[str, Any]]:
+    """Every board of the project, all pages (Jira answers at most 50 a page). Filtering by type happens in the
+    caller: the published spec types the `type` parameter as an object."""
+    boards: list[dict[str, Any]] = []
+    while True:
+        page = connection.get(connection.agile("board"), params={"projectKeyOrId": project, "startAt": len(boards),
+                                                                "maxResults": 50}) or {}
+        values = page.get("values") or []
+        boards += values
+        if not values or page.get("isLast", True):
+            return boards
 
 
 def board_sprints(connection: JiraConnection, board_id: int) -> list[RemoteSprint]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
-from sprintgen.tracker.changeset import ChangeSet, SprintSpec, Update
-from sprintgen.tracker.connection import ConnectionLost, JiraConnection, describe_errors
-from sprintgen.tracker.desired import PROPERTY_KEY, DesiredIssue
-from sprintgen.tracker.fields import FieldPlan
-from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprints, sprint_payload
+from .changeset import ChangeSet, SprintSpec, Update
+from ..model import format_points
+from .connection import ConnectionLost, JiraConnection, JiraHttpError, describe_errors
+from .desired import PROPERTY_KEY, DesiredIssue
+from .fields import FieldPlan
+from .sprints import Board, RemoteSprint, board_sprints, sprint_payload
 
 BATCH_SIZE = 50  # Jira's limit for bulk creation and for moving issues into a sprint
 RECONCILE_ATTEMPTS = 3
@@ -177,6 +178,29 @@ class Writer:
     def _created(self, issue: DesiredIssue, key: str) -> None:
         self.keys[issue.identity] = key
         self.result.created[issue.identity] = key
+        if self._points_by_board(issue):
+            if not self.estimate(key, issue):
+                # the property says the points were pushed: forget that, so the next push tries again
+                value = issue.property_value(self.profile)
+                value["digests"]["points"] = ""
+                self.connection.request("PUT", self.connection.api(f"issue/{key}/properties/{PROPERTY_KEY}"),
+                                        body=value)
+
+    def _points_by_board(self, issue: DesiredIssue) -> bool:
+        return bool(self.fields.points_board and issue.kind == "story" and issue.points is not None)
+
+    def estimate(self, key: str, issue: DesiredIssue) -> bool:
+        """Story points through the board's estimation (the Story screens lack the field); False when refused."""
+        try:
+            self.connection.request("PUT", self.connection.agile(f"issue/{key}/estimation"),
+                                    params={"boardId": self.fields.points_board},
+                                    body={"value": format_points(issue.points or 0)})
+        except JiraHttpError as error:
+            self.result.failures.append(
+                f"{issue.plan_key} ({key}): story points not set: the field '{self.fields.points_name}' is not on "
+                f"the Story screen and board {self.fields.points_board} refused the estimate ({error.message})")
+            return False
+        return True
 
     def create_payload(self, issue: DesiredIssue) -> dict[str, Any]:
         """One element of a bulk creation: fields plus the identity property (set atomically with the issue)."""
@@ -190,7 +214,7 @@ class Writer:
         if issue.kind == "epic" and self.fields.epic_name:
             values[self.fields.epic_name] = issue.summary
         if issue.kind == "story":
-            if self.fields.points and issue.points is not None:
+            if self.fields.points and issue.points is not None and not self.fields.points_board:
                 values[self.fields.points] = issue.points
             values.update(self._epic_value(issue))
         if issue.kind == "subtask" and issue.parent:
@@ -214,8 +238,10 @@ class Writer:
             values["summary"] = issue.summary
         if "description" in update.fields:
             values["description"] = issue.description.render(self.connection.api_version)
-        if "points" in update.fields and self.fields.points:
+        if "points" in update.fields and self.fields.points and not self._points_by_board(issue):
             values[self.fields.points] = issue.points
+        if "points" in update.fields and self._points_by_board(issue) and not self.estimate(key, issue):
+            return  # the property keeps the old digest: the next push tries again
         if "epic" in update.fields:
             values.update(self._epic_value(issue))
         if "labels" in update.fields:

@@ -148,9 +148,15 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
     if method == "GET" and rest == "board":
         project = _one(query, "projectKeyOrId")
         boards = [b for b in state.boards if project in (None, state.project, state.project_id)]
+        start, size = int(_one(query, "startAt", "0")), min(int(_one(query, "maxResults", "50")), 50)
         values = [{**b, "self": f"{base}/board/{b['id']}",
-                   "location": {"projectKey": state.project, "projectId": int(state.project_id)}} for b in boards]
-        return 200, {"maxResults": 50, "startAt": 0, "total": len(values), "isLast": True, "values": values}
+                   "location": {"projectKey": state.project, "projectId": int(state.project_id)}}
+                  for b in boards[start:start + size]]
+        return 200, {"maxResults": size, "startAt": start, "total": len(boards),
+                     "isLast": start + len(values) >= len(boards), "values": values}
+    match = re.fullmatch(r"issue/([^/]+)/estimation", rest)
+    if match:
+        return _estimation(state, method, match.group(1), query, body)
     match = re.fullmatch(r"board/(\d+)(/configuration|/sprint)?", rest)
     if match and method == "GET":
         board = next((b for b in state.boards if b["id"] == int(match.group(1))), None)
@@ -163,8 +169,9 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
             meta = state.field_meta(variant.points_field)
             return 200, {"id": board["id"], "name": board["name"], "type": "scrum",
                          "self": f"{base}/board/{board['id']}",
-                         "estimation": {"type": "field", "field": {"fieldId": variant.points_field,
-                                                                   "displayName": meta["name"]}},
+                         "estimation": ({"type": "field", "field": {"fieldId": variant.points_field,
+                                                                    "displayName": meta["name"]}}
+                                        if state.board_estimates else {"type": "none"}),
                          "columnConfig": {"columns": [], "constraintType": "issueCount"}}
         states = set((_one(query, "state") or "future,active,closed").split(","))
         sprints = [s for s in state.sprints.values() if s.board_id == board["id"] and s.state in states]
@@ -192,6 +199,24 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
         state.move_to_sprint(int(match.group(1)), list(body.get("issues") or []))
         return 204, None
     raise JiraRefusal(404, [f"No route for {method} /rest/agile/1.0/{rest}"])
+
+
+def _estimation(state: Any, method: str, key: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+    """GET/PUT /issue/{key}/estimation?boardId=N: the board's estimation field, whatever the screens say."""
+    board = next((b for b in state.boards if str(b["id"]) == _one(query, "boardId", "")), None)
+    if board is None or board.get("type") != "scrum":
+        raise JiraRefusal(400, ["boardId must name a scrum board that estimates by a field"])
+    issue = state.get(key)
+    field_id = state.variant.points_field
+    if method == "PUT":
+        try:
+            issue.fields[field_id] = float((body or {}).get("value"))
+        except (TypeError, ValueError):
+            raise JiraRefusal(400, ["The estimation value must be a number"]) from None
+    elif method != "GET":
+        raise JiraRefusal(405, ["Method not allowed"])
+    value = issue.fields.get(field_id)
+    return 200, {"fieldId": field_id, "value": None if value is None else str(value)}
 
 
 def _sprint_json(sprint: Any, base: str) -> dict[str, Any]:

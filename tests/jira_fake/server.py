@@ -24,8 +24,9 @@ EMAIL, API_TOKEN, PAT = "po@example.com", "cloud-secret-token-123", "dc-secret-p
 class Fault:
     """An injected failure for requests matching `method` and the `path` regex.
 
-    kind: "429" (with Retry-After), "503", "drop" (close without doing anything), "drop_after_commit" (do the work,
-    then close without answering), "partial" (bulk: refuse the elements listed in `elements`).
+    kind: "429" (with Retry-After), "503", "403" (permission refused), "drop" (close without doing anything),
+    "drop_after_commit" (do the work, then close without answering), "503_after_commit" (do the work, then answer
+    503 as an overloaded proxy does), "partial" (bulk: refuse the elements listed in `elements`).
     `skip` matching requests pass first; then `times` of them get the fault.
     """
 
@@ -48,9 +49,10 @@ class _Drop(Exception):
 class FakeJira:
     """A running fake Jira: `url`, `state`, `requests` (method, path), `spec_errors`, `faults`."""
 
-    def __init__(self, variant: Variant, *, project: str = "RAG", boards: int = 1, validate: bool = True) -> None:
+    def __init__(self, variant: Variant, *, project: str = "RAG", boards: int = 1, kanban_boards: int = 0,
+                 validate: bool = True) -> None:
         self.variant = variant
-        self.state = JiraState(variant, project, boards=boards)
+        self.state = JiraState(variant, project, boards=boards, kanban_boards=kanban_boards)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self.spec_errors: list[str] = []
@@ -151,6 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": fault.retry_after} if fault.kind == "429" else {}
             message = "Rate limit exceeded." if fault.kind == "429" else "Service unavailable"
             return self._send(int(fault.kind), {"errorMessages": [message], "errors": {}}, extra)
+        if fault and fault.kind == "403":
+            return self._send(403, {"errorMessages": ["You do not have the permission to perform this operation."],
+                                    "errors": {}})
         if not fake._authorized(self.headers.get("Authorization", "")):
             return self._send(401, {"errorMessages": ["You are not authenticated. Authentication required to perform "
                                                       "this operation."], "errors": {}})
@@ -163,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = 400, {"errorMessages": ["Unexpected character: the body is not JSON"], "errors": {}}
         if fault and fault.kind == "drop_after_commit":
             return self._drop()
+        if fault and fault.kind == "503_after_commit":
+            return self._send(503, {"errorMessages": ["Service unavailable"], "errors": {}})
         if (fake.validate_responses and 200 <= status < 300 and answer is not None
                 and openapi_check.first_response_of_its_kind(method, path, status)):
             with warnings.catch_warnings():

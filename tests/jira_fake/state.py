@@ -45,14 +45,17 @@ class Sprint:
 class JiraState(Workflow):
     """One project on one site. Thread-safe: the HTTP server handles requests on several threads."""
 
-    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1) -> None:
+    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1, kanban_boards: int = 0) -> None:
         self.variant = variant
         self.project = project
         self.project_id = "10000"
         self.lock = threading.RLock()
         self.issues: dict[str, Issue] = {}
         self.links: list[tuple[str, str, str]] = []  # (type name, inward key, outward key): inward <outward> outward
-        self.boards = [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        # kanban boards (no sprints) come first in the listing: with 50 or more, the scrum board is on a later page
+        self.boards = [{"id": 100 + n, "name": f"{project} kanban {n}", "type": "kanban"} for n in range(kanban_boards)]
+        self.boards += [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        self.board_estimates = True  # False: boards estimate by issue count (no field, no estimation API)
         self.sprints: dict[int, Sprint] = {}
         self.issue_sprints: dict[str, list[int]] = {}
         self._ids = itertools.count(10001)
