@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
 
 from sprintgen.cli.options import plan_request, profile_options, team_options
+
+
+#: Jira project keys (checked before the key goes into JQL and URLs)
+PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
 
 
 @click.command()
@@ -69,6 +74,9 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         return
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
+    if not PROJECT_KEY.fullmatch(options.project):
+        raise InputError(f"{options.project!r} is not a Jira project key", where="--project",
+                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
     credentials = resolve_credentials(url, email)
     _push(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
           api_version=api_version, verbose=verbose)
@@ -76,12 +84,12 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
 
 def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
-    from sprintgen.errors import InputError
-    from sprintgen.tracker.capacity import check_capacity
-    from sprintgen.tracker.connection import open_connection
-    from sprintgen.tracker.preview import render_preview, render_summary
-    from sprintgen.tracker.problems import PartialPushError
-    from sprintgen.tracker.session import apply_push, prepare_push
+    from ..errors import InputError
+    from ..tracker.capacity import check_capacity
+    from ..tracker.connection import open_connection
+    from ..tracker.preview import render_preview, render_summary
+    from ..tracker.problems import PartialPushError, PushStopped
+    from ..tracker.session import apply_push, prepare_push
 
     log = (lambda text: click.echo(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
@@ -107,6 +115,9 @@ def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allo
                 result = apply_push(prepared, progress=bar.update)
         else:
             result = apply_push(prepared)
+    except PushStopped as stopped:
+        click.echo(render_summary(prepared, stopped.result), nl=False)
+        raise
     except KeyboardInterrupt:
         click.echo("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
                    err=True)

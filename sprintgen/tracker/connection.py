@@ -110,9 +110,9 @@ class JiraConnection:
                 retry_lost: Optional[bool] = None, error_body_statuses: tuple[int, ...] = ()) -> Any:
         """Send one REST call; retry 429/503 (honouring Retry-After) and, for idempotent calls, dropped connections.
 
-        `retry_lost` says whether a dropped connection may be retried blindly; it defaults to True for GET, PUT and
-        DELETE. A non-idempotent call that loses its response raises ConnectionLost so the caller can check what Jira
-        did before trying again. Returns the decoded JSON body (None for an empty one); for a status listed in
+        `retry_lost` says whether a dropped connection (or a 503) may be retried blindly; it defaults to True for GET,
+        PUT and DELETE. A non-idempotent call that loses its response or gets a 503 raises ConnectionLost so the
+        caller can check what Jira did before trying again. Returns the decoded JSON body (None for an empty one); for a status listed in
         `error_body_statuses` (bulk creation answers 400 when every item failed) the error body is returned too.
         """
         import requests
@@ -134,6 +134,11 @@ class JiraConnection:
                 retry_after = error.response.headers.get("Retry-After") if error.response is not None else None
                 if status in error_body_statuses and error.response is not None:
                     return _decode(error.response)
+                if status == 503 and not retry_lost:
+                    # a proxy or an overloaded node can answer 503 after Jira committed: a create is sent again
+                    # only after the caller looked for what it may have created
+                    raise ConnectionLost(f"Jira answered HTTP 503 to {method} {_short(path)}: it may have applied it",
+                                         hint="nothing is duplicated if you run the same command again") from None
                 if status in RETRYABLE_STATUSES and attempt < self.retry.attempts:
                     self._wait(method, path, attempt, f"HTTP {status}", retry_after)
                     continue
@@ -152,6 +157,10 @@ class JiraConnection:
                     hint="nothing is duplicated if you run the same command again: it finds what was already created",
                 ) from None
             return _decode(response)
+
+    def backoff(self, method: str, path: str, attempt: int) -> None:
+        """Wait before sending a non-idempotent request again (after its outcome was checked)."""
+        self._wait(method, path, attempt, "outcome checked", None)
 
     def _wait(self, method: str, path: str, attempt: int, reason: str, retry_after: Optional[str]) -> None:
         delay = self.retry.delay(attempt, retry_after)

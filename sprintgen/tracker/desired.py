@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sprintgen.model import Plan, format_points
-from sprintgen.tracker.markup import Description, Section
+from ..model import Plan, format_points
+from .markup import Description, Section
+from .sprints import board_sprint_name
 
 PROPERTY_KEY = "sprintgen"
 SUMMARY_LIMIT = 255  # Jira refuses longer summaries
@@ -85,7 +86,7 @@ def desired_issues(plan: Plan, *, sprint_prefix: str = "", dod_as_subtasks: bool
     profile_id = str(plan.profile.get("id", "plan"))
     label = plan_label(profile_id)
     schedule = schedule or plan
-    sprint_names = {s.number: sprint_prefix + s.name for s in schedule.sprints}
+    sprint_names = {s.number: board_sprint_name(sprint_prefix, s.number) for s in schedule.sprints}
     sprint_of = {s.key: s.sprint for s in schedule.stories}
     footer = (f"Managed by sprintgen (profile {profile_id}). Change the profile and push again: sprintgen updates the "
               "fields it manages when the plan changes.")

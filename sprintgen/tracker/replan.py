@@ -44,10 +44,8 @@ class TeamProgress:
 
 
 def sprint_number(name: str, prefix: str) -> Optional[int]:
-    """N for a sprint named `<prefix>Sprint N`, else None (a sprint the plan does not name)."""
-    if not name.startswith(prefix):
-        return None
-    found = re.fullmatch(r"Sprint (\d+)", name[len(prefix):].strip())
+    """N for a sprint named `<prefix>Sprint N` (as board_sprint_name writes it), else None."""
+    found = re.fullmatch(re.escape(prefix.strip()) + r"\s*Sprint (\d+)", name.strip())
     return int(found.group(1)) if found else None
 
 

@@ -12,9 +12,10 @@ from .connection import JiraConnection
 from .desired import DesiredIssue, desired_issues, plan_label
 from .fields import FieldPlan, PointsOffScreen, load_fields, load_issue_types, resolve_fields
 from .inventory import blocks_link_type, managed_issues
-from .problems import JiraSetupError
+from ..errors import RemoteError
+from .problems import JiraSetupError, PushStopped
 from .replan import TeamProgress, read_progress, replan_remaining
-from .sprints import Board, RemoteSprint, board_sprints, find_board
+from .sprints import Board, RemoteSprint, board_sprint_name, board_sprints, find_board
 from .writer import Progress, PushResult, Writer
 
 
@@ -76,7 +77,7 @@ def plan_desired(plan: Plan, options: PushOptions, schedule: Optional[Plan] = No
 
 def sprint_specs(plan: Plan, options: PushOptions) -> list[SprintSpec]:
     """The plan's sprints as they should exist on the board."""
-    return [SprintSpec(name=options.sprint_prefix + s.name, start=s.start, end=s.end, capacity=s.capacity,
+    return [SprintSpec(name=board_sprint_name(options.sprint_prefix, s.number), start=s.start, end=s.end, capacity=s.capacity,
                        timezone=options.timezone) for s in plan.sprints]
 
 
@@ -139,7 +140,10 @@ def apply_push(prepared: PreparedPush, progress: Optional[Progress] = None) -> P
                     board=prepared.board, keys=keys, find_existing=find_existing,
                     blocks_link=prepared.blocks_link, progress=progress)
     open_sprints = {s.name: s.id for s in prepared.board_sprints if s.state != "closed"}
-    return writer.apply(prepared.changes, open_sprints, delete_removed=options.delete_removed)
+    try:
+        return writer.apply(prepared.changes, open_sprints, delete_removed=options.delete_removed)
+    except RemoteError as error:
+        raise PushStopped(error, writer.result, writer.result.describe()) from None
 
 
 __all__ = ["PreparedPush", "PushOptions", "PushResult", "apply_push", "plan_desired", "prepare_push",

@@ -96,6 +96,12 @@ def board_sprints(connection: JiraConnection, board_id: int) -> list[RemoteSprin
             return sprints
 
 
+def board_sprint_name(prefix: str, number: int) -> str:
+    """The board name of plan sprint `number`: '<prefix>Sprint N', trimmed as Jira trims it (else it never matches
+    again and every push would create the sprint anew)."""
+    return f"{prefix}Sprint {number}".strip()
+
+
 def sprint_refs(value: Any) -> list[tuple[int, str]]:
     """(sprint id, state) pairs from a sprint field value: Cloud objects or Data Center strings."""
     refs: list[tuple[int, str]] = []

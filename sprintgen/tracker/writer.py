@@ -37,6 +37,18 @@ class PushResult:
     deleted: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
+    def describe(self, keys_shown: int = 10) -> str:
+        """'3 created (RAG-1, RAG-2, RAG-3), 1 updated, 2 links, ...' (nothing: 'nothing')."""
+        keys = list(self.created.values())
+        shown = ", ".join(keys[:keys_shown]) + (", ..." if len(keys) > keys_shown else "")
+        parts = [f"{len(keys)} created ({shown})" if keys else "",
+                 f"{len(self.updated)} updated ({', '.join(self.updated[:keys_shown])})" if self.updated else "",
+                 f"{self.links} links" if self.links else "",
+                 f"{len(self.sprints_created)} sprints created" if self.sprints_created else "",
+                 f"{self.assigned} sprint assignments" if self.assigned else "",
+                 f"{len(self.deleted)} deleted" if self.deleted else ""]
+        return ", ".join(p for p in parts if p) or "nothing"
+
 
 def chunks(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
     """Consecutive slices of at most `size` items."""
@@ -102,6 +114,7 @@ class Writer:
                     break
                 if attempt == RECONCILE_ATTEMPTS - 1:
                     raise
+                self.connection.backoff("POST", "sprint", attempt + 1)
         self.result.sprints_created.append(spec.name)
         self.progress(1)
         return int(data["id"])
@@ -154,6 +167,7 @@ class Writer:
                     return
                 if attempt == RECONCILE_ATTEMPTS - 1:
                     raise
+                self.connection.backoff("POST", "issue/bulk", attempt + 1)
                 continue
             self._record_bulk(pending, data or {})
             return

@@ -186,7 +186,9 @@ def agile(fake: Any, method: str, rest: str, query: dict[str, list[str]], body: 
             raise JiraRefusal(400, errors={"originBoardId": "Board does not exist"})
         if not str(body.get("name", "")).strip():
             raise JiraRefusal(400, errors={"name": "Sprint name is required"})
-        sprint = state.add_sprint(body["name"], board, start=body.get("startDate", ""), end=body.get("endDate", ""))
+        # Jira trims sprint names
+        sprint = state.add_sprint(body["name"].strip(), board, start=body.get("startDate", ""),
+                                  end=body.get("endDate", ""))
         return 201, _sprint_json(sprint, base)
     match = re.fullmatch(r"sprint/(\d+)", rest)
     if match and method == "GET":

@@ -166,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = refusal.status, refusal.body
         except json.JSONDecodeError:
             status, answer = 400, {"errorMessages": ["Unexpected character: the body is not JSON"], "errors": {}}
+        except Exception as error:  # a bug in the fake: fail the test loudly (spec_errors), answer like Jira would
+            fake.spec_errors.append(f"the fake crashed on {method} {path}: {type(error).__name__}: {error}")
+            status, answer = 500, {"errorMessages": ["Internal server error"], "errors": {}}
         if fault and fault.kind == "drop_after_commit":
             return self._drop()
         if fault and fault.kind == "503_after_commit":
