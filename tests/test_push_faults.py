@@ -163,3 +163,16 @@ def test_sprint_names_are_matched_as_jira_trims_them(cloud, mini_profile):
     assert "Nothing to change" in again.output, again.output
     assert [r for r in cloud.requests[mark:] if r[0] != "GET"] == []
     assert sorted(s.name for s in cloud.state.sprints.values()) == ["Sprint 1", "Sprint 2", "Sprint 3", "Sprint 4"]
+
+
+def test_cloud_search_lag_neither_a_lost_create_nor_a_quick_re_run_duplicates(cloud, mini_profile):
+    cloud.state.search_lag = 3600  # nothing created in this test ever shows up in search
+    cloud.inject("drop_after_commit", "POST", r"/issue/bulk$", skip=1)  # the stories' batch loses its response
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 0, result.output
+    assert_mini_in_jira(cloud)
+    mark = len(cloud.requests)
+    again = push(cloud, mini_profile)
+    assert "Nothing to change" in again.output, again.output
+    assert [r for r in cloud.requests[mark:] if r[0] != "GET"] == []
+    assert_mini_in_jira(cloud)

@@ -70,10 +70,48 @@ def managed_issues(connection: JiraConnection, project: str, label: str, fields:
     """Every issue of the project that carries the plan label, oldest first."""
     jql = f'project = "{project}" AND labels = "{label}" ORDER BY created ASC'
     raw = search_issues(connection, jql, fields.search_fields(), [PROPERTY_KEY])
+    if connection.cloud:
+        raw += unindexed_issues(connection, project, label, fields, {str(item.get("key")) for item in raw})
     for item in raw:
         if "properties" not in item:  # Data Center: the search ignored `properties`
             item["properties"] = read_property(connection, str(item.get("key")))
     return [parse_issue(item, fields, blocks_link) for item in raw]
+
+
+#: At most this many issue keys are probed past the newest one search knows (the few seconds of index lag)
+PROBE_LIMIT = 200
+
+
+def unindexed_issues(connection: JiraConnection, project: str, label: str, fields: FieldPlan,
+                     known: set[str]) -> list[dict[str, Any]]:
+    """Issues of this plan that Cloud's eventually consistent search does not show yet (created seconds ago, by a
+    create whose response was lost or by a run just before). Jira numbers a project's issues in sequence and
+    GET /issue/{key} is read-after-write consistent, so the keys after the newest one search knows are read one by
+    one until one does not exist: usually a single 404. (`reconcileIssues` needs the ids, which a lost response or
+    another run never told us.)"""
+    page = connection.get(connection.api("search/jql"), params={
+        "jql": f'project = "{project}" ORDER BY key DESC', "fields": "summary", "maxResults": 1}) or {}
+    newest = [key_number(str(i.get("key"))) for i in page.get("issues") or []]
+    number = max(newest + [key_number(k) for k in known] + [0])
+    found: list[dict[str, Any]] = []
+    wanted = ",".join(fields.search_fields())
+    for number in range(number + 1, number + 1 + PROBE_LIMIT):
+        try:
+            item = connection.get(connection.api(f"issue/{project}-{number}"),
+                                  params={"fields": wanted, "properties": PROPERTY_KEY}) or {}
+        except JiraHttpError as error:
+            if error.status == 404:
+                return found
+            raise
+        if label in ((item.get("fields") or {}).get("labels") or []) and str(item.get("key")) not in known:
+            found.append(item)
+    return found
+
+
+def key_number(key: str) -> int:
+    """42 for 'RAG-42' (0 when the key has no number)."""
+    tail = key.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def read_property(connection: JiraConnection, key: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Optional
 
 from .state import LINK_TYPES, JiraRefusal
@@ -107,6 +108,9 @@ def _search(fake: Any, rest: str, query: dict[str, list[str]], base: str) -> tup
         raise JiraRefusal(404, ["null for uri: /rest/api/2/search/jql"])
     jql = _one(query, "jql", "")
     matches = state.search(jql)
+    if variant.cloud and state.search_lag:
+        now, reconciled = time.monotonic(), {int(x) for x in _list(query, "reconcileIssues") or []}
+        matches = [i for i in matches if now - i.created >= state.search_lag or i.id in reconciled]
     size = min(int(_one(query, "maxResults", "50")), SEARCH_PAGE_CAP)
     start = int(_one(query, "nextPageToken" if variant.cloud else "startAt", "0") or 0)
     chunk = matches[start:start + size]

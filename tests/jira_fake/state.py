@@ -55,7 +55,10 @@ class JiraState(Workflow):
         # kanban boards (no sprints) come first in the listing: with 50 or more, the scrum board is on a later page
         self.boards = [{"id": 100 + n, "name": f"{project} kanban {n}", "type": "kanban"} for n in range(kanban_boards)]
         self.boards += [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
-        self.board_estimates = True  # False: boards estimate by issue count (no field, no estimation API)
+        self.board_estimates = True
+        #: Cloud's enhanced search is eventually consistent: issues younger than this many seconds are missing
+        #: from search results unless their id is in `reconcileIssues` (GET /issue/{key} always sees them)
+        self.search_lag = 0.0  # False: boards estimate by issue count (no field, no estimation API)
         self.sprints: dict[int, Sprint] = {}
         self.issue_sprints: dict[str, list[int]] = {}
         self._ids = itertools.count(10001)
@@ -284,12 +287,14 @@ class JiraState(Workflow):
     def search(self, jql: str) -> list[Issue]:
         """The small JQL subset sprintgen (push, status) uses, clauses joined by AND: project = X, labels = Y,
         sprint in (1, 2) / sprint = 1 / sprint in openSprints() / closedSprints(), statusCategory = Done / !=,
-        key in (A-1, A-2), and a trailing ORDER BY (results are always oldest first)."""
-        text = re.sub(r"\s+ORDER BY .*$", "", jql.strip(), flags=re.IGNORECASE)
+        key in (A-1, A-2), and a trailing ORDER BY created / key / id, ASC or DESC."""
+        order = re.search(r"\s*ORDER BY\s+(created|key|id)(?:\s+(ASC|DESC))?\s*$", jql, flags=re.IGNORECASE)
+        text = jql[:order.start()].strip() if order else jql.strip()
         matches = list(self.issues.values())
-        for clause in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE):
+        for clause in (re.split(r"\s+AND\s+", text, flags=re.IGNORECASE) if text else []):
             matches = self._filter(clause.strip(), matches)
-        return sorted(matches, key=lambda i: i.id)
+        descending = bool(order and (order.group(2) or "").upper() == "DESC")
+        return sorted(matches, key=lambda i: i.id, reverse=descending)
 
     def _filter(self, clause: str, matches: list[Issue]) -> list[Issue]:
         equal = re.fullmatch(r'(\w+)\s*(!?=)\s*"?([^"]+?)"?', clause)
