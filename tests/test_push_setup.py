@@ -291,3 +291,26 @@ def test_more_than_50_boards_are_all_read(sleeps, mini_profile):
         assert result.exit_code == 0, result.output
         assert {s.board_id for s in fake.state.sprints.values()} == {1}
         assert fake.spec_errors == []
+
+
+# --- localised issue types -------------------------------------------------------------------------------------------
+
+def test_localised_issue_types_are_found_by_hierarchy_and_avatar_or_named_by_the_user(sleeps, mini_profile):
+    for variant in ("cloud-company", "data-center"):
+        with running_fake(variant, language="es") as fake:
+            result = push(fake, mini_profile)
+            assert result.exit_code == 0, result.output
+            (epic,) = fake.state.by_identity()["epic:ingest"]
+            (story,) = fake.state.by_identity()["story:ingest.store"]
+            assert (epic.type_name, story.type_name) == ("Epic", "Story")  # Épica, Historia
+            assert fake.spec_errors == []
+    with running_fake("data-center", language="es") as fake:
+        for issue_type in fake.state.types.values():
+            issue_type["avatarId"] = 10500  # custom avatars: nothing left to recognise the types by
+        result = push(fake, mini_profile)
+        assert result.exit_code == 3
+        assert "project RAG has no Epic issue type you can create (it has: Épica, Historia, Tarea, Subtarea)" \
+               in result.output and "--epic-type NAME" in result.output
+        result = push(fake, mini_profile, "--epic-type", "épica", "--story-type", "Historia")
+        assert result.exit_code == 0, result.output
+        assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}

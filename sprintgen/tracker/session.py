@@ -90,7 +90,8 @@ def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions,
     project = connection.get(connection.api(f"project/{options.project}")) or {}
     team_managed = project.get("style") == "next-gen" or bool(project.get("simplified"))
     kinds = ["epic", "story"] + (["subtask"] if options.dod_as_subtasks else [])
-    types = load_issue_types(connection, options.project, kinds)
+    types = load_issue_types(connection, options.project, kinds,
+                             {"epic": options.epic_type, "story": options.story_type})
     site_fields = load_fields(connection)
     board = find_board(connection, options.project, options.board) if options.sprints else None
     try:

@@ -43,11 +43,12 @@ def platform(fake: Any, method: str, version: str, rest: str, query: dict[str, l
         if match.group(1) not in (state.project, state.project_id):
             raise JiraRefusal(404, ["Project not found"])
         if match.group(2) is None:
-            items = [{**t, "self": f"{base}/issuetype/{t['id']}", "iconUrl": f"{fake.url}/icon.png"}
-                     for t in state.types.values()]
+            items = [{**t, "self": f"{base}/issuetype/{t['id']}",
+                      "iconUrl": f"{fake.url}/secure/viewavatar?size=medium&avatarId={t['avatarId']}"
+                                 "&avatarType=issuetype"} for t in state.types.values()]
             key = "issueTypes" if variant.cloud else "values"
         else:
-            items = state.screen_fields(state.type_by_id(match.group(2))["name"])
+            items = state.screen_fields(state.type_names[state.type_by_id(match.group(2))["id"]])
             key = "fields" if variant.cloud else "values"
         return 200, _page(items, query, key, cloud=variant.cloud)
     if method == "GET" and rest == "issueLinkType":

@@ -50,9 +50,9 @@ class FakeJira:
     """A running fake Jira: `url`, `state`, `requests` (method, path), `spec_errors`, `faults`."""
 
     def __init__(self, variant: Variant, *, project: str = "RAG", boards: int = 1, kanban_boards: int = 0,
-                 validate: bool = True) -> None:
+                 language: str = "en", validate: bool = True) -> None:
         self.variant = variant
-        self.state = JiraState(variant, project, boards=boards, kanban_boards=kanban_boards)
+        self.state = JiraState(variant, project, boards=boards, kanban_boards=kanban_boards, language=language)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self.spec_errors: list[str] = []

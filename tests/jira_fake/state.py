@@ -13,6 +13,9 @@ from .refusal import JiraRefusal
 from .variants import Variant
 from .workflow import CATEGORIES, Workflow
 
+TYPE_NAMES_ES = {"Epic": "Épica", "Story": "Historia", "Task": "Tarea", "Sub-task": "Subtarea", "Subtask": "Subtarea"}
+TYPE_AVATARS = {"Epic": 10307, "Story": 10315, "Task": 10318}  # Jira's default issue type avatars (sub-task 10316)
+TYPE_LEVELS = {"Epic": 1, "Story": 0, "Task": 0}  # Cloud's hierarchyLevel (sub-tasks -1)
 BLOCKS = {"id": "10000", "name": "Blocks", "inward": "is blocked by", "outward": "blocks"}
 LINK_TYPES = [BLOCKS,
               {"id": "10001", "name": "Cloners", "inward": "is cloned by", "outward": "clones"},
@@ -45,7 +48,8 @@ class Sprint:
 class JiraState(Workflow):
     """One project on one site. Thread-safe: the HTTP server handles requests on several threads."""
 
-    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1, kanban_boards: int = 0) -> None:
+    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1, kanban_boards: int = 0,
+                 language: str = "en") -> None:
         self.variant = variant
         self.project = project
         self.project_id = "10000"
@@ -55,18 +59,24 @@ class JiraState(Workflow):
         # kanban boards (no sprints) come first in the listing: with 50 or more, the scrum board is on a later page
         self.boards = [{"id": 100 + n, "name": f"{project} kanban {n}", "type": "kanban"} for n in range(kanban_boards)]
         self.boards += [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
-        self.board_estimates = True
+        self.board_estimates = True  # False: boards estimate by issue count (no field, no estimation API)
         #: Cloud's enhanced search is eventually consistent: issues younger than this many seconds are missing
         #: from search results unless their id is in `reconcileIssues` (GET /issue/{key} always sees them)
-        self.search_lag = 0.0  # False: boards estimate by issue count (no field, no estimation API)
+        self.search_lag = 0.0
         self.sprints: dict[int, Sprint] = {}
         self.issue_sprints: dict[str, list[int]] = {}
         self._ids = itertools.count(10001)
         self._numbers = itertools.count(1)
         self._sprint_ids = itertools.count(1)
         type_names = ["Epic", "Story", "Task", variant.subtask_name]
-        self.types = {name: {"id": str(10000 + i), "name": name, "subtask": name == variant.subtask_name,
-                             "description": name} for i, name in enumerate(type_names)}
+        # keyed by the English name; "name" is what the site shows (language="es": a Spanish site, where only the
+        # hierarchy level (Cloud) and the default avatars tell an epic and a story apart)
+        shown = TYPE_NAMES_ES if language == "es" else {}
+        self.types = {name: {"id": str(10000 + i), "name": shown.get(name, name), "subtask": name == variant.subtask_name,
+                             "description": name, "avatarId": TYPE_AVATARS.get(name, 10316),
+                             **({"hierarchyLevel": TYPE_LEVELS.get(name, -1)} if variant.cloud else {})}
+                      for i, name in enumerate(type_names)}
+        self.type_names = {t["id"]: name for name, t in self.types.items()}
         base = {"summary": True, "description": False, "labels": False, "issuetype": True, "project": True,
                 "reporter": False}
         self.screens = {name: {**base, **variant.screens.get(name, {})} for name in type_names}
@@ -99,7 +109,7 @@ class JiraState(Workflow):
         if project not in (self.project, self.project_id):
             raise JiraRefusal(400, errors={"project": "valid project is required"})
         issue_type = self.type_by_id((values.get("issuetype") or {}).get("id", ""))
-        name = issue_type["name"]
+        name = self.type_names[issue_type["id"]]
         screen = self.screens[name]
         errors = {}
         for field_id in values:
