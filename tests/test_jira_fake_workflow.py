@@ -71,3 +71,12 @@ def test_sprints_start_and_close_over_rest_and_closed_sprints_are_history():
         states = {s["name"]: s["state"] for s in board["values"]}
         assert states == {"Sprint 1": "closed", "Sprint 2": "future"}
         assert fake.spec_errors == [], fake.spec_errors
+
+
+def test_the_fake_refuses_to_run_without_the_openapi_specs(monkeypatch, tmp_path):
+    from .jira_fake import openapi_check
+
+    monkeypatch.setattr(openapi_check, "PLATFORM_SPEC", tmp_path / "missing.json")
+    with pytest.raises(openapi_check.SpecsMissing, match="missing.json"):
+        with running_fake("cloud-company"):
+            pass

@@ -200,3 +200,21 @@ def test_an_issue_whose_identity_cannot_be_read_is_not_created_again_blindly(dat
     assert f"answer.cite                      looks like {cite.key}" in result.output
     assert push(datacenter, mini_profile).exit_code == 0
     assert len(datacenter.state.issues) == 6
+
+
+def test_a_changed_description_new_labels_and_a_broken_epic_link_are_written(fake, mini_profile):
+    assert push(fake, mini_profile).exit_code == 0
+    store, retrieve = _issue(fake, "story:ingest.store"), _issue(fake, "story:answer.retrieve")
+    pipeline = _issue(fake, "story:ingest.pipeline")
+    relation = fake.variant.epic_link_field or "parent"
+    pipeline.fields[relation] = _issue(fake, "epic:answer").key  # someone moved it to another epic in Jira
+    retrieve.fields["labels"].append("kept-by-the-team")
+    mini_profile.write_text(MINI_PROFILE.replace("so that chunks have a home", "so that chunks persist")
+                            .replace("labels: [search team]", "labels: [search team, ranking]"), encoding="utf-8")
+    result = push(fake, mini_profile)
+    assert result.exit_code == 0, result.output
+    text = json.dumps(store.fields["description"])
+    assert "so that chunks persist" in text and "have a home" not in text
+    assert set(retrieve.fields["labels"]) == {"sprintgen-mini", "search-team", "ranking", "kept-by-the-team"}
+    assert pipeline.fields[relation] == _issue(fake, "epic:ingest").key
+    assert "Nothing to change" in push(fake, mini_profile).output

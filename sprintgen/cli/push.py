@@ -84,6 +84,19 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
 
 def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
+    from ..errors import SprintgenError
+
+    try:
+        _push_to(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
+                 api_version=api_version, verbose=verbose)
+    except SprintgenError as error:  # the last line of defence: no form of a credential is ever printed
+        error.message = credentials.redact(error.message)
+        error.hint = credentials.redact(error.hint) if error.hint else error.hint
+        raise
+
+
+def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool,
+             api_version: str, verbose: bool) -> None:
     from ..errors import InputError
     from ..tracker.capacity import check_capacity
     from ..tracker.connection import open_connection
@@ -91,7 +104,7 @@ def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allo
     from ..tracker.problems import PartialPushError, PushStopped
     from ..tracker.session import apply_push, prepare_push
 
-    log = (lambda text: click.echo(text, err=True)) if verbose else None
+    log = (lambda text: click.echo(credentials.redact(text), err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
     prepared = prepare_push(connection, plan, options, request)
     click.echo(render_preview(prepared), nl=False)

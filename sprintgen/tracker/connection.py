@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from sprintgen.errors import RemoteError
-from sprintgen.tracker.credentials import Credentials
+from ..errors import InputError, RemoteError
+from .credentials import Credentials
 
 #: Statuses that mean "try again later" and are safe to retry for any method: the request was not applied.
 RETRYABLE_STATUSES = (429, 503)
@@ -80,8 +80,10 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 class JiraConnection:
     """REST calls against one Jira site, with retries and request counting."""
 
-    def __init__(self, session: Any, base_url: str, *, retry: RetryPolicy, log: Optional[Logger] = None) -> None:
+    def __init__(self, session: Any, base_url: str, *, retry: RetryPolicy, log: Optional[Logger] = None,
+                 redact: Callable[[str], str] = lambda text: text) -> None:
         self.session = session
+        self.redact = redact  # scrubs every form of the credentials from what Jira echoes back
         self.base_url = base_url
         self.retry = retry
         self.log = log
@@ -142,7 +144,9 @@ class JiraConnection:
                 if status in RETRYABLE_STATUSES and attempt < self.retry.attempts:
                     self._wait(method, path, attempt, f"HTTP {status}", retry_after)
                     continue
-                raise remote_error(method, path, status, error.response, attempts=attempt) from None
+                failure = remote_error(method, path, status, error.response, attempts=attempt)
+                failure.message = self.redact(failure.message)
+                raise failure from None
             except (requests.ConnectionError, requests.Timeout) as error:
                 never_sent = _never_connected(error)
                 self._log(f"  {method} {_short(path)}: " + ("cannot connect" if never_sent else "connection lost"))
@@ -249,14 +253,18 @@ def _short(path: str) -> str:
     return path.split("?", 1)[0]
 
 
+class UnreadableResponse(RemoteError):
+    """The answer is not JSON sprintgen can read (HTML, garbage, or nested deeper than a parser goes)."""
+
+
 def _decode(response: Any) -> Any:
     if not response.content:
         return None
     try:
         return response.json()
-    except ValueError:
-        raise RemoteError(f"Jira sent a response that is not JSON (HTTP {response.status_code})",
-                          hint="check that the Jira URL points at the Jira base URL, not a login page") from None
+    except (ValueError, RecursionError):
+        raise UnreadableResponse(f"a response that is not readable JSON (HTTP {response.status_code})",
+                                 hint="check that the Jira URL points at the Jira base URL, not a login page") from None
 
 
 def open_connection(credentials: Credentials, *, retry: Optional[RetryPolicy] = None, log: Optional[Logger] = None,
@@ -273,10 +281,19 @@ def open_connection(credentials: Credentials, *, retry: Optional[RetryPolicy] = 
     # our loop (JiraConnection.request) decides per call.
     client = jira.JIRA(server=credentials.url, get_server_info=False, max_retries=0, timeout=timeout,
                        logging=False, options={"check_update": False}, **auth)
-    connection = JiraConnection(client._session, credentials.url, retry=retry or RetryPolicy(), log=log)
+    connection = JiraConnection(client._session, credentials.url, retry=retry or RetryPolicy(), log=log,
+                                redact=credentials.redact)
     if log:
         client._session.hooks["response"].append(connection.log_response)
-    info = connection.get("/rest/api/2/serverInfo") or {}
+    try:
+        info = connection.get("/rest/api/2/serverInfo")
+    except UnreadableResponse as error:
+        raise InputError(f"{credentials.url} does not answer like Jira ({error.message})", where="--url / JIRA_URL",
+                         hint="check that the URL is the Jira base URL, not a login page or another service") from None
+    if not isinstance(info, dict) or not info.get("versionNumbers") and not info.get("deploymentType"):
+        raise InputError(f"{credentials.url} does not answer like Jira (serverInfo is not a Jira server description)",
+                         where="--url / JIRA_URL",
+                         hint="check that the URL is the Jira base URL, not a login page or another service")
     connection.cloud = info.get("deploymentType") == "Cloud"
     connection.server_title = str(info.get("serverTitle") or "")
     connection.version = tuple(int(v) for v in info.get("versionNumbers") or () if isinstance(v, int))

@@ -26,7 +26,9 @@ class Fault:
 
     kind: "429" (with Retry-After), "503", "403" (permission refused), "drop" (close without doing anything),
     "drop_after_commit" (do the work, then close without answering), "503_after_commit" (do the work, then answer
-    503 as an overloaded proxy does), "partial" (bulk: refuse the elements listed in `elements`).
+    503 as an overloaded proxy does), "partial" (bulk: refuse the elements listed in `elements`), "raw" (answer 200
+    with `body` as it is: a JSON list, HTML, 100,000-deep JSON), "echo_auth" (a 400 whose message echoes the
+    Authorization header and the credentials in it, as badly written proxies do).
     `skip` matching requests pass first; then `times` of them get the fault.
     """
 
@@ -37,6 +39,7 @@ class Fault:
     skip: int = 0
     retry_after: str = "2"
     elements: tuple[int, ...] = (1,)
+    body: bytes = b""
 
     def matches(self, method: str, path: str) -> bool:
         return self.method == method and re.search(self.path, path) is not None
@@ -57,7 +60,9 @@ class FakeJira:
         self.requests: list[tuple[str, str]] = []
         self.spec_errors: list[str] = []
         self.auth_headers: list[str] = []
-        self.validate = validate and openapi_check.specs_available()
+        if validate:
+            openapi_check.require_specs()  # never quietly stop checking requests against Atlassian's specs
+        self.validate = validate
         self.validate_responses = self.validate and variant.cloud  # DC answers differ from the Cloud spec by design
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"fake": self})
@@ -153,6 +158,14 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": fault.retry_after} if fault.kind == "429" else {}
             message = "Rate limit exceeded." if fault.kind == "429" else "Service unavailable"
             return self._send(int(fault.kind), {"errorMessages": [message], "errors": {}}, extra)
+        if fault and fault.kind == "raw":
+            return self._send_raw(200, fault.body)
+        if fault and fault.kind == "echo_auth":
+            header = self.headers.get("Authorization", "")
+            scheme, _, value = header.partition(" ")
+            plain = base64.b64decode(value).decode() if scheme == "Basic" else value
+            return self._send(400, {"errorMessages": [f"Rejected Authorization: {header} (credentials {plain})"],
+                                    "errors": {}})
         if fault and fault.kind == "403":
             return self._send(403, {"errorMessages": ["You do not have the permission to perform this operation."],
                                     "errors": {}})
@@ -191,7 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _send(self, status: int, answer: Any, headers: Optional[dict[str, str]] = None) -> None:
-        data = json.dumps(answer).encode() if answer is not None else b""
+        self._send_raw(status, json.dumps(answer).encode() if answer is not None else b"", headers)
+
+    def _send_raw(self, status: int, data: bytes, headers: Optional[dict[str, str]] = None) -> None:
         self.send_response(status)
         if data:
             self.send_header("Content-Type", "application/json;charset=UTF-8")
