@@ -53,11 +53,11 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         sprintgen push --profile rag --team team.yaml --project RAG
       JIRA_URL=https://jira.acme.com JIRA_PAT=... sprintgen push --profile hybrid --project LLM --board 7 --yes
     """
-    from ..errors import InputError
-    from ..planner import build_plan
-    from ..team import find_team_file, load_team
-    from ..tracker.credentials import resolve_credentials, server_url
-    from ..tracker.session import PushOptions, plan_desired, sprint_specs
+    from sprintgen.errors import InputError
+    from sprintgen.pipeline import build_plan
+    from sprintgen.capacity import find_team_file, load_team
+    from sprintgen.tracker.credentials import resolve_credentials, server_url
+    from sprintgen.tracker.session import PushOptions, plan_desired, sprint_specs
 
     request = plan_request(kwargs)
     plan = build_plan(request)
@@ -84,7 +84,7 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
 
 def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
-    from ..errors import SprintgenError
+    from sprintgen.errors import SprintgenError
 
     try:
         _push_to(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
@@ -97,12 +97,12 @@ def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allo
 
 def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool,
              api_version: str, verbose: bool) -> None:
-    from ..errors import InputError
-    from ..tracker.capacity import check_capacity
-    from ..tracker.connection import open_connection
-    from ..tracker.preview import render_preview, render_summary
-    from ..tracker.problems import PartialPushError, PushStopped
-    from ..tracker.session import apply_push, prepare_push
+    from sprintgen.errors import InputError
+    from sprintgen.tracker.capacity import check_capacity
+    from sprintgen.tracker.connection import open_connection
+    from sprintgen.tracker.preview import render_preview, render_summary
+    from sprintgen.tracker.problems import PartialPushError, PushStopped
+    from sprintgen.tracker.session import apply_push, prepare_push
 
     log = (lambda text: click.echo(credentials.redact(text), err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ..errors import InputError, RemoteError
-from .credentials import Credentials
+from sprintgen.errors import InputError, RemoteError
+from sprintgen.tracker.credentials import Credentials
 
 #: Statuses that mean "try again later" and are safe to retry for any method: the request was not applied.
 RETRYABLE_STATUSES = (429, 503)
@@ -114,8 +114,9 @@ class JiraConnection:
 
         `retry_lost` says whether a dropped connection (or a 503) may be retried blindly; it defaults to True for GET,
         PUT and DELETE. A non-idempotent call that loses its response or gets a 503 raises ConnectionLost so the
-        caller can check what Jira did before trying again. Returns the decoded JSON body (None for an empty one); for a status listed in
-        `error_body_statuses` (bulk creation answers 400 when every item failed) the error body is returned too.
+        caller can check what Jira did before trying again. Returns the decoded JSON body (None for an empty one);
+        for a status listed in `error_body_statuses` (bulk creation answers 400 when every item failed) the error
+        body is returned too.
         """
         import requests
         from jira.exceptions import JIRAError

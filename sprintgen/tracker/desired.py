@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..model import Plan, format_points
-from .markup import Description, Section
-from .sprints import board_sprint_name
+from sprintgen.model import Plan, format_points
+from sprintgen.tracker.markup import Description, Section
+from sprintgen.tracker.sprints import board_sprint_name
 
 PROPERTY_KEY = "sprintgen"
 SUMMARY_LIMIT = 255  # Jira refuses longer summaries

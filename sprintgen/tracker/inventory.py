@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from .connection import JiraConnection, JiraHttpError
-from .desired import PROPERTY_KEY
-from .fields import FieldPlan
-from .sprints import sprint_refs
+from sprintgen.tracker.connection import JiraConnection, JiraHttpError
+from sprintgen.tracker.desired import PROPERTY_KEY
+from sprintgen.tracker.fields import FieldPlan
+from sprintgen.tracker.sprints import sprint_refs
 
 PAGE_SIZE = 100
 

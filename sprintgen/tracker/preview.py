@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import format_points
-from .changeset import SprintSpec
-from .desired import DesiredIssue
-from .session import PreparedPush
-from .sprints import board_sprint_name
-from .writer import PushResult
+from sprintgen.model import format_points
+from sprintgen.tracker.changeset import SprintSpec
+from sprintgen.tracker.desired import DesiredIssue
+from sprintgen.tracker.session import PreparedPush
+from sprintgen.tracker.sprints import board_sprint_name
+from sprintgen.tracker.writer import PushResult
 
 _KIND = {"epic": "epic", "story": "story", "subtask": "sub-task"}
 _PLURAL = {"epic": "Epics", "story": "Stories", "subtask": "Sub-tasks"}
@@ -90,7 +90,8 @@ def _progress_lines(push: PreparedPush) -> list[str]:
         reasons[why] = reasons.get(why, 0) + 1
     if reasons:
         lines.append("  staying where they are: " + ", ".join(f"{n} {why}" for why, n in reasons.items()))
-    lines.append(f"  the remaining work is planned from {board_sprint_name(push.options.sprint_prefix, progress.shift + 1)} on")
+    first = board_sprint_name(push.options.sprint_prefix, progress.shift + 1)
+    lines.append(f"  the remaining work is planned from {first} on")
     return lines
 
 

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Estimate, Plan
-from .inventory import RemoteIssue
-from .sprints import RemoteSprint
+from sprintgen.model import Estimate, Plan
+from sprintgen.tracker.inventory import RemoteIssue
+from sprintgen.tracker.sprints import RemoteSprint
 
 STAYING = ("done", "indeterminate")  # status categories whose issues never move
 
@@ -79,8 +79,8 @@ def read_progress(remote: list[RemoteIssue], sprints: list[RemoteSprint], *, pre
 def replan_remaining(request: object, progress: TeamProgress) -> Plan:
     """The plan for the remaining work, its sprints numbered from progress.shift + 1 (the staying stories are in it,
     unweighted; their sprint is ignored by the push)."""
-    from ..planner import load_inputs
-    from ..schedule import PlanOptions, make_plan
+    from sprintgen.pipeline import load_inputs
+    from sprintgen.scheduling.schedule import PlanOptions, make_plan
 
     backlog, team = load_inputs(request)  # type: ignore[arg-type]
     shift = progress.shift

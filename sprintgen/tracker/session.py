@@ -5,18 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Plan
-from .capacity import SprintLoad, sprint_loads
-from .changeset import ChangeSet, SprintSpec, compute_changes
-from .connection import JiraConnection
-from .desired import DesiredIssue, desired_issues, plan_label
-from .fields import FieldPlan, PointsOffScreen, load_fields, load_issue_types, resolve_fields
-from .inventory import blocks_link_type, managed_issues
-from ..errors import RemoteError
-from .problems import JiraSetupError, PushStopped
-from .replan import TeamProgress, read_progress, replan_remaining
-from .sprints import Board, RemoteSprint, board_sprint_name, board_sprints, find_board
-from .writer import Progress, PushResult, Writer
+from sprintgen.model import Plan
+from sprintgen.tracker.capacity import SprintLoad, sprint_loads
+from sprintgen.tracker.changeset import ChangeSet, SprintSpec, compute_changes
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.desired import DesiredIssue, desired_issues, plan_label
+from sprintgen.tracker.fields import FieldPlan, PointsOffScreen, load_fields, load_issue_types, resolve_fields
+from sprintgen.tracker.inventory import blocks_link_type, managed_issues
+from sprintgen.errors import RemoteError
+from sprintgen.tracker.problems import JiraSetupError, PushStopped
+from sprintgen.tracker.replan import TeamProgress, read_progress, replan_remaining
+from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprint_name, board_sprints, find_board
+from sprintgen.tracker.writer import Progress, PushResult, Writer
 
 
 @dataclass
@@ -77,8 +77,8 @@ def plan_desired(plan: Plan, options: PushOptions, schedule: Optional[Plan] = No
 
 def sprint_specs(plan: Plan, options: PushOptions) -> list[SprintSpec]:
     """The plan's sprints as they should exist on the board."""
-    return [SprintSpec(name=board_sprint_name(options.sprint_prefix, s.number), start=s.start, end=s.end, capacity=s.capacity,
-                       timezone=options.timezone) for s in plan.sprints]
+    return [SprintSpec(name=board_sprint_name(options.sprint_prefix, s.number), start=s.start, end=s.end,
+                       capacity=s.capacity, timezone=options.timezone) for s in plan.sprints]
 
 
 def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions,

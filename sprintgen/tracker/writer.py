@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
-from .changeset import ChangeSet, SprintSpec, Update
-from ..model import format_points
-from .connection import ConnectionLost, JiraConnection, JiraHttpError, describe_errors
-from .desired import PROPERTY_KEY, DesiredIssue
-from .fields import FieldPlan
-from .sprints import Board, RemoteSprint, board_sprints, sprint_payload
+from sprintgen.tracker.changeset import ChangeSet, SprintSpec, Update
+from sprintgen.model import format_points
+from sprintgen.tracker.connection import ConnectionLost, JiraConnection, JiraHttpError, describe_errors
+from sprintgen.tracker.desired import PROPERTY_KEY, DesiredIssue
+from sprintgen.tracker.fields import FieldPlan
+from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprints, sprint_payload
 
 BATCH_SIZE = 50  # Jira's limit for bulk creation and for moving issues into a sprint
 RECONCILE_ATTEMPTS = 3

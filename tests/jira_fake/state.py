@@ -72,7 +72,8 @@ class JiraState(Workflow):
         # keyed by the English name; "name" is what the site shows (language="es": a Spanish site, where only the
         # hierarchy level (Cloud) and the default avatars tell an epic and a story apart)
         shown = TYPE_NAMES_ES if language == "es" else {}
-        self.types = {name: {"id": str(10000 + i), "name": shown.get(name, name), "subtask": name == variant.subtask_name,
+        self.types = {name: {"id": str(10000 + i), "name": shown.get(name, name),
+                             "subtask": name == variant.subtask_name,
                              "description": name, "avatarId": TYPE_AVATARS.get(name, 10316),
                              **({"hierarchyLevel": TYPE_LEVELS.get(name, -1)} if variant.cloud else {})}
                       for i, name in enumerate(type_names)}
@@ -332,7 +333,8 @@ class JiraState(Workflow):
             return [i for i in matches if i.key in keys]
         if function:
             states = {"active", "future"} if function.group(1).lower() == "opensprints" else {"closed"}
-            return [i for i in matches if any(self.sprints[s].state in states for s in self.issue_sprints.get(i.key, []))]
+            return [i for i in matches
+                    if any(self.sprints[s].state in states for s in self.issue_sprints.get(i.key, []))]
         raise JiraRefusal(400, [f"Error in the JQL Query: the fake does not understand '{clause}'"])
 
     # --- assertions ----------------------------------------------------------------------------------------------
