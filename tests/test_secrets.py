@@ -129,13 +129,17 @@ def test_a_url_that_is_not_jira_does_not_show_the_credentials(workdir, logs, iso
                    records=logs.records)
 
 
-@pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
-def test_a_successful_verbose_push_does_not_show_the_credentials(variant, workdir, logs, isolated_user_config,
-                                                                 monkeypatch):
-    # The fake accepts our distinctive tokens instead of its own.
+@pytest.fixture(params=["cloud-company", "data-center"])
+def distinctive(request, monkeypatch) -> tuple[str, dict[str, str]]:
+    """(variant, credentials): the fake accepts our distinctive tokens instead of its own."""
     monkeypatch.setattr(fake_server, "API_TOKEN", API_TOKEN)
     monkeypatch.setattr(fake_server, "PAT", PAT)
-    credentials = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if variant != "data-center" else {"JIRA_PAT": PAT}
+    cloud = request.param != "data-center"
+    return request.param, ({"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if cloud else {"JIRA_PAT": PAT})
+
+
+def test_a_successful_verbose_push_does_not_show_the_credentials(distinctive, workdir, logs, isolated_user_config):
+    variant, credentials = distinctive
     with running_fake(variant) as fake:
         result = push(env={"JIRA_URL": fake.url, **credentials})
     # Success proves the distinctive token really travelled (the fake accepts nothing else), so a leak would show.
@@ -186,12 +190,8 @@ def test_credentials_with_a_line_break_or_non_ascii_are_refused_naming_the_varia
     assert_nowhere(secret_forms(API_TOKEN, PAT) + [value, value.strip()], result.stdout, result.stderr)
 
 
-@pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
-def test_a_server_error_that_echoes_the_credentials_is_redacted(variant, workdir, logs, isolated_user_config,
-                                                                monkeypatch):
-    monkeypatch.setattr(fake_server, "API_TOKEN", API_TOKEN)
-    monkeypatch.setattr(fake_server, "PAT", PAT)
-    credentials = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if variant != "data-center" else {"JIRA_PAT": PAT}
+def test_a_server_error_that_echoes_the_credentials_is_redacted(distinctive, workdir, logs, isolated_user_config):
+    variant, credentials = distinctive
     with running_fake(variant) as fake:
         fake.inject("echo_auth", "GET", r"/field$")
         result = push(env={"JIRA_URL": fake.url, **credentials})

@@ -53,9 +53,9 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         sprintgen push --profile rag --team team.yaml --project RAG
       JIRA_URL=https://jira.acme.com JIRA_PAT=... sprintgen push --profile hybrid --project LLM --board 7 --yes
     """
+    from sprintgen.capacity import find_team_file, load_team
     from sprintgen.errors import InputError
     from sprintgen.pipeline import build_plan
-    from sprintgen.capacity import find_team_file, load_team
     from sprintgen.tracker.credentials import resolve_credentials, server_url
     from sprintgen.tracker.session import PushOptions, plan_desired, sprint_specs
 
@@ -66,6 +66,9 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
                           sprint_prefix=sprint_prefix, dod_as_subtasks=dod_as_subtasks,
                           delete_removed=delete_removed, replan_active=replan_active, epic_type=epic_type,
                           story_type=story_type, timezone=team.timezone)
+    if options.project and not PROJECT_KEY.fullmatch(options.project):
+        raise InputError(f"{options.project!r} is not a Jira project key", where="--project",
+                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
     if server_url(url) is None and dry_run:
         from sprintgen.tracker.preview import render_offline
 
@@ -74,9 +77,6 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         return
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
-    if not PROJECT_KEY.fullmatch(options.project):
-        raise InputError(f"{options.project!r} is not a Jira project key", where="--project",
-                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
     credentials = resolve_credentials(url, email)
     _push(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
           api_version=api_version, verbose=verbose)
