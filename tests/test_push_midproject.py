@@ -99,6 +99,10 @@ def test_future_sprints_follow_the_plan_dates_and_started_ones_do_not(datacenter
     assert state.sprint("Sprint 2").start.startswith("2027-01-25")
     assert state.sprint("Sprint 4").end.startswith("2027-03-07")
     assert "Nothing to change" in push(datacenter, mini_profile, "--start", "2027-01-11").output
+    # even when the re-plan may use the active sprint, its dates are the team's
+    assert push(datacenter, mini_profile, "--start", "2027-01-18", "--replan-active").exit_code == 0
+    assert (state.sprint("Sprint 1").start, state.sprint("Sprint 1").end) == first
+    assert state.sprint("Sprint 2").start.startswith("2027-02-01")
 
 
 def test_sprint_times_are_sent_in_the_team_time_zone(cloud, mini_profile, tmp_path):

@@ -314,3 +314,9 @@ def test_localised_issue_types_are_found_by_hierarchy_and_avatar_or_named_by_the
         result = push(fake, mini_profile, "--epic-type", "épica", "--story-type", "Historia")
         assert result.exit_code == 0, result.output
         assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}
+    with running_fake("cloud-company", language="es") as fake:
+        for issue_type in fake.state.types.values():
+            issue_type["avatarId"] = 10500
+        result = push(fake, mini_profile, "--story-type", "historia")  # the epic is found by its hierarchy level
+        assert result.exit_code == 0, result.output
+        assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}
