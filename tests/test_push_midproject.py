@@ -56,6 +56,10 @@ def test_a_re_push_after_a_closed_sprint_moves_no_done_story_and_plans_the_rest_
     again = push(fake, mini_profile, "--velocity", "13")
     assert "Nothing to change" in again.output, again.output
     assert writes_since(fake, mark) == []
+    # a new sprint naming (the old advice) still moves no Done or in-progress story
+    renamed = push(fake, mini_profile, "--velocity", "13", "--sprint-prefix", "v2 ")
+    assert renamed.exit_code == 0, renamed.output
+    assert _sprints_of(fake, "ingest.store") == ["Sprint 1"] and _sprints_of(fake, "ingest.pipeline") == ["Sprint 2"]
 
 
 def test_the_active_sprint_changes_only_with_replan_active(cloud, mini_profile):
