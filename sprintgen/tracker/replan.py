@@ -15,11 +15,14 @@ stay in the active sprint keep their weight there, so the sprint's room is what 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sprintgen.model import Estimate, Plan
+from sprintgen.model import Estimate, Plan, Team
+from sprintgen.pipeline import PlanRequest, load_inputs
+from sprintgen.scheduling.schedule import PlanOptions, make_plan
 from sprintgen.tracker.inventory import RemoteIssue
 from sprintgen.tracker.sprints import RemoteSprint
 
@@ -76,13 +79,10 @@ def read_progress(remote: list[RemoteIssue], sprints: list[RemoteSprint], *, pre
     return progress
 
 
-def replan_remaining(request: object, progress: TeamProgress) -> Plan:
+def replan_remaining(request: PlanRequest, progress: TeamProgress) -> Plan:
     """The plan for the remaining work, its sprints numbered from progress.shift + 1 (the staying stories are in it,
     unweighted; their sprint is ignored by the push)."""
-    from sprintgen.pipeline import load_inputs
-    from sprintgen.scheduling.schedule import PlanOptions, make_plan
-
-    backlog, team = load_inputs(request)  # type: ignore[arg-type]
+    backlog, team = load_inputs(request)
     shift = progress.shift
     stays = set(progress.staying)
     weighted_here = progress.in_active if progress.replan_active else set()  # they fill the active sprint
@@ -99,7 +99,7 @@ def replan_remaining(request: object, progress: TeamProgress) -> Plan:
                 "depends_on": [d for d in story.depends_on if d not in stays], "sprint": pin}))
     backlog = backlog.model_copy(update={"stories": stories})
     team = shifted_team(team, shift)
-    count = getattr(request, "sprints", None)
+    count = request.sprints
     plan = make_plan(backlog, team, PlanOptions(sprints=max(1, count - shift) if count else None))
     for sprint in plan.sprints:
         sprint.number += shift
@@ -110,12 +110,10 @@ def replan_remaining(request: object, progress: TeamProgress) -> Plan:
     return plan
 
 
-def shifted_team(team, shift: int):
+def shifted_team(team: Team, shift: int) -> Team:
     """The team as seen from sprint `shift + 1`: its calendar, overrides and availability renumbered from 1."""
     if not shift:
         return team
-    import datetime as dt
-
     sprint = team.sprint.model_copy(update={"start": team.sprint.start
                                             + dt.timedelta(days=shift * team.sprint.length_days)})
     overrides = [o.model_copy(update={"number": o.number - shift}) for o in team.sprints if o.number > shift]

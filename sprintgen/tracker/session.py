@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from sprintgen.model import Plan
+from sprintgen.pipeline import PlanRequest
 from sprintgen.tracker.capacity import SprintLoad, sprint_loads
 from sprintgen.tracker.changeset import ChangeSet, SprintSpec, compute_changes
 from sprintgen.tracker.connection import JiraConnection
@@ -82,7 +83,7 @@ def sprint_specs(plan: Plan, options: PushOptions) -> list[SprintSpec]:
 
 
 def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions,
-                 request: Optional[object] = None) -> PreparedPush:
+                 request: Optional[PlanRequest] = None) -> PreparedPush:
     """Read the project, its fields, board, sprints and this plan's issues; compute the change set. Writes nothing.
 
     `request` (the PlanRequest the plan came from) lets a push after the team started re-plan the remaining work
