@@ -320,3 +320,15 @@ def test_localised_issue_types_are_found_by_hierarchy_and_avatar_or_named_by_the
         result = push(fake, mini_profile, "--story-type", "historia")  # the epic is found by its hierarchy level
         assert result.exit_code == 0, result.output
         assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}
+
+
+def test_points_the_edit_screen_refuses_are_updated_through_the_board(cloud, mini_profile):
+    assert push(cloud, mini_profile).exit_code == 0
+    cloud.state.edit_hidden.add(cloud.variant.points_field)  # on the create screen only
+    mini_profile.write_text(mini_profile.read_text().replace("estimate: 3-5", "estimate: 2")
+                            .replace("Provision the vector store", "Provision the store"), encoding="utf-8")
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 0, result.output
+    (store,) = cloud.state.by_identity()["story:ingest.store"]
+    assert store.fields[cloud.variant.points_field] == 2.0 and store.fields["summary"] == "Provision the store"
+    assert "Nothing to change" in push(cloud, mini_profile).output

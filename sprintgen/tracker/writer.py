@@ -203,16 +203,16 @@ class Writer:
     def _points_by_board(self, issue: DesiredIssue) -> bool:
         return bool(self.fields.points_board and issue.kind == "story" and issue.points is not None)
 
-    def estimate(self, key: str, issue: DesiredIssue) -> bool:
+    def estimate(self, key: str, issue: DesiredIssue, board: Optional[int] = None) -> bool:
         """Story points through the board's estimation (the Story screens lack the field); False when refused."""
+        board = board or self.fields.points_board
         try:
             self.connection.request("PUT", self.connection.agile(f"issue/{key}/estimation"),
-                                    params={"boardId": self.fields.points_board},
-                                    body={"value": format_points(issue.points or 0)})
+                                    params={"boardId": board}, body={"value": format_points(issue.points or 0)})
         except JiraHttpError as error:
             self.result.failures.append(
                 f"{issue.plan_key} ({key}): story points not set: the field '{self.fields.points_name}' is not on "
-                f"the Story screen and board {self.fields.points_board} refused the estimate ({error.message})")
+                f"the Story screen and board {board} refused the estimate ({error.message})")
             return False
         return True
 
@@ -263,17 +263,38 @@ class Writer:
             missing = [label for label in issue.labels if label not in update.remote.labels]
             if missing:
                 operations["labels"] = [{"add": label} for label in missing]
-        if values or operations:
-            body: dict[str, Any] = {}
-            if values:
-                body["fields"] = values
-            if operations:
-                body["update"] = operations
-            self.connection.request("PUT", self.connection.api(f"issue/{key}"), body=body)
+        if (values or operations) and not self._edit(key, issue, values, operations):
+            return  # the property keeps the old digest: the next push tries again
         self.connection.request("PUT", self.connection.api(f"issue/{key}/properties/{PROPERTY_KEY}"),
                                 body=issue.property_value(self.profile))
         self.result.updated.append(key)
         self.progress(1)
+
+    def _edit(self, key: str, issue: DesiredIssue, values: dict[str, Any], operations: dict[str, Any]) -> bool:
+        """PUT /issue/{key}. Points the edit screen refuses (it may lack the field the create screen has) go
+        through the board's estimation instead; False when they could not be set."""
+        try:
+            self.connection.request("PUT", self.connection.api(f"issue/{key}"),
+                                    body={k: v for k, v in (("fields", values), ("update", operations)) if v})
+            return True
+        except JiraHttpError as error:
+            board = self.estimation_board()
+            points = self.fields.points
+            if not (error.status == 400 and points in values and points in error.message and board):
+                raise
+        values = {k: v for k, v in values.items() if k != points}
+        if values or operations:
+            self.connection.request("PUT", self.connection.api(f"issue/{key}"),
+                                    body={k: v for k, v in (("fields", values), ("update", operations)) if v})
+        return self.estimate(key, issue, board)
+
+    def estimation_board(self) -> Optional[int]:
+        """The board whose estimation API can set the points field, if any."""
+        if self.fields.points_board:
+            return self.fields.points_board
+        if self.board is not None and self.board.points_field and self.board.points_field == self.fields.points:
+            return self.board.id
+        return None
 
     def link(self, blocker: str, dependent: str) -> None:
         """'blocker blocks dependent'. Jira's POST /issueLink reads: inwardIssue <outward verb> outwardIssue, so the

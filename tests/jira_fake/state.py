@@ -59,6 +59,7 @@ class JiraState(Workflow):
         # kanban boards (no sprints) come first in the listing: with 50 or more, the scrum board is on a later page
         self.boards = [{"id": 100 + n, "name": f"{project} kanban {n}", "type": "kanban"} for n in range(kanban_boards)]
         self.boards += [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        self.edit_hidden: set[str] = set()  # fields on the create screens but not on the edit screens
         self.board_estimates = True  # False: boards estimate by issue count (no field, no estimation API)
         #: Cloud's enhanced search is eventually consistent: issues younger than this many seconds are missing
         #: from search results unless their id is in `reconcileIssues` (GET /issue/{key} always sees them)
@@ -179,7 +180,7 @@ class JiraState(Workflow):
         values = dict(body.get("fields") or {})
         screen = self.screens[issue.type_name]
         errors = {f: f"Field '{f}' cannot be set. It is not on the appropriate screen, or unknown."
-                  for f in values if f not in screen}
+                  for f in values if f not in screen or f in self.edit_hidden}
         errors.update({k: v for k, v in self._check_values({"summary": issue.fields["summary"], **values},
                                                            issue.type_name, api_version).items()})
         if errors:
