@@ -230,3 +230,17 @@ def test_the_project_key_is_validated_before_it_reaches_jql_or_a_url(project, wo
         assert result.exit_code == 2, result.output
         assert result.stderr.strip().startswith("sprintgen: error: --project: ")
         assert fake.requests == []
+
+
+def test_a_secret_echoed_into_jira_data_is_not_printed_in_the_preview(distinctive, workdir):
+    variant, credentials = distinctive
+    with running_fake(variant) as fake:
+        assert push(env={"JIRA_URL": fake.url, **credentials}).exit_code == 0
+        (issue,) = fake.state.by_identity()["story:core.b"]
+        secret = credentials.get("JIRA_API_TOKEN") or credentials["JIRA_PAT"]  # the one sprintgen knows
+        issue.fields["summary"] = f"pasted by mistake: {secret}"
+        write(workdir / "mini.yaml", PROFILE.split("          - {key: b")[0])  # b is listed as no longer planned
+        result = push("--dry-run", env={"JIRA_URL": fake.url, **credentials})
+    assert result.exit_code == 0, result.output
+    assert "pasted by mistake: <redacted>" in result.stdout
+    assert_nowhere(secret_forms(API_TOKEN, PAT), result.stdout, result.stderr)

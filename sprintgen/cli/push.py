@@ -104,13 +104,16 @@ def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, a
     from sprintgen.tracker.problems import PartialPushError, PushStopped
     from sprintgen.tracker.session import apply_push, prepare_push
 
-    log = (lambda text: click.echo(credentials.redact(text), err=True)) if verbose else None
+    def say(text: str, **options) -> None:  # what Jira sent back (summaries, sprint names) may echo a secret too
+        click.echo(credentials.redact(text), **options)
+
+    log = (lambda text: say(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
     prepared = prepare_push(connection, plan, options, request)
-    click.echo(render_preview(prepared), nl=False)
+    say(render_preview(prepared), nl=False)
     warning = check_capacity(prepared.loads, allow_overcommit=allow_overcommit)
     if warning:
-        click.echo(f"sprintgen: warning: {warning}", err=True)
+        say(f"sprintgen: warning: {warning}", err=True)
     if prepared.write_count == 0:
         click.echo("Nothing to change: Jira already matches the plan.")
         return
@@ -129,13 +132,13 @@ def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, a
         else:
             result = apply_push(prepared)
     except PushStopped as stopped:
-        click.echo(render_summary(prepared, stopped.result), nl=False)
+        say(render_summary(prepared, stopped.result), nl=False)
         raise
     except KeyboardInterrupt:
         click.echo("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
                    err=True)
         raise
-    click.echo(render_summary(prepared, result), nl=False)
+    say(render_summary(prepared, result), nl=False)
     if result.failures:
         shown = "; ".join(result.failures[:3]) + ("; ..." if len(result.failures) > 3 else "")
         raise PartialPushError(f"{len(result.failures)} item(s) were not written: {shown}",
