@@ -130,3 +130,49 @@ def test_ctrl_c_mid_push_exits_130_and_the_next_run_completes(cloud, mini_profil
     again = push(cloud, mini_profile)
     assert again.exit_code == 0, again.output
     assert_mini_in_jira(cloud)
+
+
+@pytest.mark.parametrize("path", [r"/issue/bulk$", r"/rest/agile/1\.0/sprint$"])
+def test_a_503_after_jira_created_is_not_answered_by_creating_again(path, datacenter, mini_profile, sleeps):
+    # a proxy answers 503 although Jira committed: the create is repeated only after looking for what it made
+    datacenter.inject("503_after_commit", "POST", path, times=1)
+    result = push(datacenter, mini_profile)
+    assert result.exit_code == 0, result.output
+    assert_mini_in_jira(datacenter)
+
+
+def test_a_403_mid_push_names_what_was_already_created(cloud, mini_profile):
+    cloud.inject("403", "POST", r"/issueLink$", skip=1)
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 3
+    created = sorted(cloud.state.issues, key=lambda k: int(k.split("-")[1]))
+    assert len(created) == 6
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("sprintgen: error: Jira answered HTTP 403 to POST /rest/api/3/issueLink")
+    assert f"written before it stopped: 6 created ({', '.join(created)}), 1 links" in error
+    assert "then run the same command again" in error
+    assert all(key in result.stdout for key in created)  # the summary lists them too
+    assert push(cloud, mini_profile).exit_code == 0
+    assert_mini_in_jira(cloud)
+
+
+def test_sprint_names_are_matched_as_jira_trims_them(cloud, mini_profile):
+    assert push(cloud, mini_profile, "--sprint-prefix", "  ").exit_code == 0
+    mark = len(cloud.requests)
+    again = push(cloud, mini_profile, "--sprint-prefix", "  ")
+    assert "Nothing to change" in again.output, again.output
+    assert [r for r in cloud.requests[mark:] if r[0] != "GET"] == []
+    assert sorted(s.name for s in cloud.state.sprints.values()) == ["Sprint 1", "Sprint 2", "Sprint 3", "Sprint 4"]
+
+
+def test_cloud_search_lag_neither_a_lost_create_nor_a_quick_re_run_duplicates(cloud, mini_profile):
+    cloud.state.search_lag = 3600  # nothing created in this test ever shows up in search
+    cloud.inject("drop_after_commit", "POST", r"/issue/bulk$", skip=1)  # the stories' batch loses its response
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 0, result.output
+    assert_mini_in_jira(cloud)
+    mark = len(cloud.requests)
+    again = push(cloud, mini_profile)
+    assert "Nothing to change" in again.output, again.output
+    assert [r for r in cloud.requests[mark:] if r[0] != "GET"] == []
+    assert_mini_in_jira(cloud)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from sprintgen.cli import main
 
 from .jira_fake import API_TOKEN, PAT, openapi_check, running_fake
 from .jira_fake.fixtures import (assert_mini_in_jira, cloud, datacenter, fake, mini_profile,  # noqa: F401
-                                 push, skip_without_specs, sleeps)
+                                 push, sleeps)
 
 
 def _story_type_id(fake):
@@ -31,11 +32,12 @@ def _existing_issue_in_sprint(fake, sprint, points):
 
 def test_points_field_missing_from_the_create_screen_is_named_before_writing(fake, mini_profile):
     fake.state.screens["Story"].pop(fake.variant.points_field)
+    fake.state.board_estimates = False  # and the board cannot set it either
     result = push(fake, mini_profile)
     assert result.exit_code == 3
-    name = "Story point estimate" if fake.variant.team_managed else "Story Points"
-    assert f"the story points field '{name}' ({fake.variant.points_field}) is not on the create screen of Story " \
-           "in project RAG" in result.output
+    # with no board estimating by a field, the site's first points field is named (cloud-company has two)
+    assert re.search(r"the story points field '(Story Points|Story point estimate)' \(customfield_\d+\) is not on "
+                     r"the create screen of Story in project RAG, and no scrum board", result.output), result.output
     where = "Project settings > Issue types > Story" if fake.variant.team_managed else "Project settings > Screens"
     assert where in result.output
     assert [r for r in fake.requests if r[0] != "GET"] == []
@@ -112,18 +114,23 @@ def test_existing_sprints_are_found_by_name_and_closed_ones_are_not_reused(cloud
     assert cloud.state.issue_sprints[pipeline.key] == [existing.id]
 
     with running_fake("cloud-company") as other:
-        other.state.add_sprint("Sprint 3", 1, state="closed")
+        closed = other.state.add_sprint("Sprint 3", 1, state="closed")
         result = push(other, mini_profile)
-        assert result.exit_code == 3 and "already has closed sprints named Sprint 3" in result.output
+        assert result.exit_code == 0, result.output
+        assert "closed sprints Sprint 3 are history (never written)" in result.output
+        # the plan goes after the closed sprint, numbered on; the closed sprint gets nothing
+        names = sorted(s.name for s in other.state.sprints.values())
+        assert names == ["Sprint 3", "Sprint 4", "Sprint 5", "Sprint 6", "Sprint 7"]
+        assert not any(closed.id in ids for ids in other.state.issue_sprints.values())
         result = push(other, mini_profile, "--sprint-prefix", "RAG ")
         assert result.exit_code == 0, result.output
-        assert "RAG Sprint 3" in {s.name for s in other.state.sprints.values()}
+        assert "RAG Sprint 1" in {s.name for s in other.state.sprints.values()}
 
 
 # --- capacity --------------------------------------------------------------------------------------------------------
 
 def test_capacity_check_refuses_to_overfill_an_existing_sprint(fake, mini_profile):
-    sprint = fake.state.add_sprint("Sprint 1", 1, state="active")
+    sprint = fake.state.add_sprint("Sprint 1", 1)  # planned by the team, not started
     _existing_issue_in_sprint(fake, sprint, 8)
     result = push(fake, mini_profile)
     assert result.exit_code == 1
@@ -230,7 +237,7 @@ def test_help_and_plan_do_not_import_jira():
 # --- the spec validation itself --------------------------------------------------------------------------------------
 
 def test_spec_validation_rejects_requests_jira_would_reject():
-    skip_without_specs()
+    openapi_check.require_specs()
     bad = openapi_check.validate_request("POST", "/rest/api/2/issueLink", "", {"Content-Type": "application/json"},
                                          json.dumps({"type": {"name": "Blocks"}, "inward": {"key": "A-1"}}).encode())
     assert bad and "'inwardIssue' is a required property" in bad
@@ -248,3 +255,92 @@ def test_progress_bar_path_on_a_terminal(cloud, mini_profile, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "Pushing" in result.output
     assert_mini_in_jira(cloud)
+
+
+# --- story points off the screens ----------------------------------------------------------------------------------
+
+def test_points_not_on_the_story_screen_land_through_the_board_estimation(sleeps, mini_profile):
+    with running_fake("cloud-points-off-screen") as fake:
+        result = push(fake, mini_profile)
+        assert result.exit_code == 0, result.output
+        assert "set through board 1 (not on the Story screen)" in result.output
+        (store,) = fake.state.by_identity()["story:ingest.store"]
+        assert store.fields["customfield_10026"] == 4.0
+        estimations = [r for r in fake.requests if r[1].endswith("/estimation")]
+        assert len(estimations) == 4 and {m for m, _ in estimations} == {"PUT"}
+        mark = len(fake.requests)
+        assert "Nothing to change" in push(fake, mini_profile).output
+        mini_profile.write_text(mini_profile.read_text().replace("estimate: 3-5", "estimate: 2"), encoding="utf-8")
+        assert push(fake, mini_profile).exit_code == 0
+        assert store.fields["customfield_10026"] == 2.0
+        assert [m for m, p in fake.requests[mark:] if p.endswith("/estimation")] == ["PUT"]
+        assert fake.spec_errors == [], fake.spec_errors
+
+
+def test_points_are_refused_only_when_neither_the_screen_nor_a_board_can_set_them(sleeps, mini_profile):
+    with running_fake("cloud-points-off-screen", boards=0) as fake:
+        result = push(fake, mini_profile, "--without-sprints")
+        assert result.exit_code == 3
+        assert "is not on the create screen of Story in project RAG, and no scrum board of the project estimates " \
+               "with it" in result.output
+        assert "to the screen (company-managed project" in result.output
+        assert "Board settings > Estimation" in result.output
+        assert fake.state.issues == {}
+    with running_fake("cloud-points-off-screen") as fake:
+        fake.inject("403", "PUT", r"/estimation$", times=1)
+        result = push(fake, mini_profile)
+        assert result.exit_code == 3
+        assert "story points not set: the field 'Story Points' is not on the Story screen and board 1 refused " \
+               "the estimate" in result.output
+        assert push(fake, mini_profile).exit_code == 0  # the next push sets the points it could not set
+        (store,) = fake.state.by_identity()["story:ingest.store"]
+        assert all(i.fields.get("customfield_10026") for i in fake.state.issues.values() if i.type_name == "Story")
+
+
+def test_more_than_50_boards_are_all_read(sleeps, mini_profile):
+    with running_fake("cloud-company", kanban_boards=60) as fake:
+        result = push(fake, mini_profile)
+        assert result.exit_code == 0, result.output
+        assert {s.board_id for s in fake.state.sprints.values()} == {1}
+        assert fake.spec_errors == []
+
+
+# --- localised issue types -------------------------------------------------------------------------------------------
+
+def test_localised_issue_types_are_found_by_hierarchy_and_avatar_or_named_by_the_user(sleeps, mini_profile):
+    for variant in ("cloud-company", "data-center"):
+        with running_fake(variant, language="es") as fake:
+            result = push(fake, mini_profile)
+            assert result.exit_code == 0, result.output
+            (epic,) = fake.state.by_identity()["epic:ingest"]
+            (story,) = fake.state.by_identity()["story:ingest.store"]
+            assert (epic.type_name, story.type_name) == ("Epic", "Story")  # Épica, Historia
+            assert fake.spec_errors == []
+    with running_fake("data-center", language="es") as fake:
+        for issue_type in fake.state.types.values():
+            issue_type["avatarId"] = 10500  # custom avatars: nothing left to recognise the types by
+        result = push(fake, mini_profile)
+        assert result.exit_code == 3
+        assert "project RAG has no Epic issue type you can create (it has: Épica, Historia, Tarea, Subtarea)" \
+               in result.output and "--epic-type NAME" in result.output
+        result = push(fake, mini_profile, "--epic-type", "épica", "--story-type", "Historia")
+        assert result.exit_code == 0, result.output
+        assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}
+    with running_fake("cloud-company", language="es") as fake:
+        for issue_type in fake.state.types.values():
+            issue_type["avatarId"] = 10500
+        result = push(fake, mini_profile, "--story-type", "historia")  # the epic is found by its hierarchy level
+        assert result.exit_code == 0, result.output
+        assert {i.type_name for i in fake.state.issues.values()} == {"Epic", "Story"}
+
+
+def test_points_the_edit_screen_refuses_are_updated_through_the_board(cloud, mini_profile):
+    assert push(cloud, mini_profile).exit_code == 0
+    cloud.state.edit_hidden.add(cloud.variant.points_field)  # on the create screen only
+    mini_profile.write_text(mini_profile.read_text().replace("estimate: 3-5", "estimate: 2")
+                            .replace("Provision the vector store", "Provision the store"), encoding="utf-8")
+    result = push(cloud, mini_profile)
+    assert result.exit_code == 0, result.output
+    (store,) = cloud.state.by_identity()["story:ingest.store"]
+    assert store.fields[cloud.variant.points_field] == 2.0 and store.fields["summary"] == "Provision the store"
+    assert "Nothing to change" in push(cloud, mini_profile).output

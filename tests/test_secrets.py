@@ -1,14 +1,12 @@
 """Jira credentials never show: not on stdout, stderr, in log records or in any file, on success or on error.
 
 Each test sets distinctive fake tokens and then searches every output for them, and for the forms they travel in
-(the Basic auth header's base64, the URL-quoted token). Runs against the fake Jira in tests/jira_fake. If the `push`
-command is not there, the tests skip and say so.
+(the Basic auth header's base64, the URL-quoted token). Runs against the fake Jira in tests/jira_fake; never skips.
 """
 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import logging
 import socket
 from pathlib import Path
@@ -16,19 +14,11 @@ from urllib.parse import quote
 
 import pytest
 
-from sprintgen.cli import COMMANDS
+from sprintgen.tracker.credentials import resolve_credentials
 
 from .hostile_support import invoke, run_subprocess, write
-
-PUSH_AVAILABLE = "push" in COMMANDS and importlib.util.find_spec("sprintgen.cli.push") is not None
-try:
-    from .jira_fake import running_fake
-    from .jira_fake import server as fake_server
-except ImportError:  # pragma: no cover - the fake arrives with the push command
-    running_fake = fake_server = None
-
-pytestmark = pytest.mark.skipif(not PUSH_AVAILABLE or running_fake is None,
-                                reason="`sprintgen push` (and its fake Jira in tests/jira_fake) is not available yet")
+from .jira_fake import running_fake
+from .jira_fake import server as fake_server
 
 EMAIL = "po@example.com"
 API_TOKEN = "sg-fake-api-token-Q7x2ZpLw4Kd9Vb"
@@ -139,13 +129,17 @@ def test_a_url_that_is_not_jira_does_not_show_the_credentials(workdir, logs, iso
                    records=logs.records)
 
 
-@pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
-def test_a_successful_verbose_push_does_not_show_the_credentials(variant, workdir, logs, isolated_user_config,
-                                                                 monkeypatch):
-    # The fake accepts our distinctive tokens instead of its own.
+@pytest.fixture(params=["cloud-company", "data-center"])
+def distinctive(request, monkeypatch) -> tuple[str, dict[str, str]]:
+    """(variant, credentials): the fake accepts our distinctive tokens instead of its own."""
     monkeypatch.setattr(fake_server, "API_TOKEN", API_TOKEN)
     monkeypatch.setattr(fake_server, "PAT", PAT)
-    credentials = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if variant != "data-center" else {"JIRA_PAT": PAT}
+    cloud = request.param != "data-center"
+    return request.param, ({"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN} if cloud else {"JIRA_PAT": PAT})
+
+
+def test_a_successful_verbose_push_does_not_show_the_credentials(distinctive, workdir, logs, isolated_user_config):
+    variant, credentials = distinctive
     with running_fake(variant) as fake:
         result = push(env={"JIRA_URL": fake.url, **credentials})
     # Success proves the distinctive token really travelled (the fake accepts nothing else), so a leak would show.
@@ -167,3 +161,86 @@ def test_in_a_real_process_a_401_shows_no_credentials_on_any_stream(tmp_path):
     assert "Traceback" not in completed.stderr
     assert completed.stderr.splitlines()[-1].startswith("sprintgen: error:")
     assert_nowhere(secret_forms(WRONG_TOKEN), completed.stdout, completed.stderr, dirs=(tmp_path,))
+
+
+def test_the_credentials_object_shows_no_secret_in_repr_or_str():
+    for env in ({"JIRA_URL": "https://jira.example.com", "JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN},
+                {"JIRA_URL": "https://jira.example.com", "JIRA_PAT": PAT}):
+        credentials = resolve_credentials(None, None, env)
+        shown = repr(credentials) + str(credentials) + credentials.describe()
+        assert_nowhere(secret_forms(API_TOKEN, PAT), shown)
+        assert "jira.example.com" in shown  # the repr still says something useful
+
+
+@pytest.mark.parametrize("variable, value", [
+    ("JIRA_API_TOKEN", API_TOKEN[:10] + "\n" + API_TOKEN[10:]),
+    ("JIRA_API_TOKEN", API_TOKEN + "é"),
+    ("JIRA_EMAIL", "po\r\n@example.com"),
+    ("JIRA_PAT", PAT + "\u200b"),
+])
+def test_credentials_with_a_line_break_or_non_ascii_are_refused_naming_the_variable(variable, value, workdir):
+    env = {"JIRA_URL": "https://jira.example.com", "JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN}
+    if variable == "JIRA_PAT":
+        env = {"JIRA_URL": "https://jira.example.com"}
+    env[variable] = value
+    result = push(env=env)
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("sprintgen: error: credentials: ") and variable in line
+    assert_nowhere(secret_forms(API_TOKEN, PAT) + [value, value.strip()], result.stdout, result.stderr)
+
+
+def test_a_server_error_that_echoes_the_credentials_is_redacted(distinctive, workdir, logs, isolated_user_config):
+    variant, credentials = distinctive
+    with running_fake(variant) as fake:
+        fake.inject("echo_auth", "GET", r"/field$")
+        result = push(env={"JIRA_URL": fake.url, **credentials})
+    assert result.exit_code == 3, result.output
+    assert "Rejected Authorization: " in result.stderr and "<redacted>" in result.stderr
+    assert_nowhere(secret_forms(API_TOKEN, PAT) + [f"Bearer {PAT}"], result.stdout, result.stderr,
+                   dirs=(workdir, isolated_user_config), records=logs.records)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://127.0.0.1:99999", "http://jira example.com",
+                                 "https://jira.example.com\n/x", "ftp://jira.example.com"])
+def test_a_malformed_url_is_one_line_and_exit_2(url, workdir):
+    result = push(env={"JIRA_URL": url, "JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": API_TOKEN})
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("sprintgen: error: --url / JIRA_URL: ")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("body", [b"[1, 2, 3]", b'{"unexpected": true}', b"[" * 100_000 + b"]" * 100_000,
+                                  b"<html><body>Log in</body></html>"], ids=["list", "object", "deep", "html"])
+def test_a_server_that_does_not_answer_like_jira_is_one_line_and_exit_2(body, workdir):
+    with running_fake("cloud-company") as fake:
+        fake.inject("raw", "GET", r"/serverInfo$", body=body)
+        result = invoke(["push", "--profile", "mini.yaml", "--project", "RAG", "--yes"], env=fake.env())
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("sprintgen: error: --url / JIRA_URL: ") and "does not answer like Jira" in line
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("project", ["rag", "RAG\" OR project = \"X", "R", "RAG/../..", "1RAG"])
+def test_the_project_key_is_validated_before_it_reaches_jql_or_a_url(project, workdir):
+    with running_fake("cloud-company") as fake:
+        result = invoke(["push", "--profile", "mini.yaml", "--project", project, "--yes"], env=fake.env())
+        assert result.exit_code == 2, result.output
+        assert result.stderr.strip().startswith("sprintgen: error: --project: ")
+        assert fake.requests == []
+
+
+def test_a_secret_echoed_into_jira_data_is_not_printed_in_the_preview(distinctive, workdir):
+    variant, credentials = distinctive
+    with running_fake(variant) as fake:
+        assert push(env={"JIRA_URL": fake.url, **credentials}).exit_code == 0
+        (issue,) = fake.state.by_identity()["story:core.b"]
+        secret = credentials.get("JIRA_API_TOKEN") or credentials["JIRA_PAT"]  # the one sprintgen knows
+        issue.fields["summary"] = f"pasted by mistake: {secret}"
+        write(workdir / "mini.yaml", PROFILE.split("          - {key: b")[0])  # b is listed as no longer planned
+        result = push("--dry-run", env={"JIRA_URL": fake.url, **credentials})
+    assert result.exit_code == 0, result.output
+    assert "pasted by mistake: <redacted>" in result.stdout
+    assert_nowhere(secret_forms(API_TOKEN, PAT), result.stdout, result.stderr)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import click
 
 from sprintgen.cli.options import plan_request, profile_options, say, team_options
+
+
+#: Jira project keys (checked before the key goes into JQL and URLs)
+PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
 
 
 @click.command()
@@ -27,12 +32,17 @@ from sprintgen.cli.options import plan_request, profile_options, say, team_optio
 @click.option("--sprint-prefix", default="", metavar="TEXT", help="Prefix of the sprint names on the board.")
 @click.option("--without-sprints", "--no-sprints", "without_sprints", is_flag=True,
               help="Create issues only: no sprints, no sprint assignment (--no-sprints is the same).")
+@click.option("--replan-active", is_flag=True,
+              help="Mid-project: let the re-plan move To Do issues into and out of the active sprint.")
+@click.option("--epic-type", metavar="NAME", help="The project's epic issue type, where its name is not 'Epic'.")
+@click.option("--story-type", metavar="NAME", help="The project's story issue type, where its name is not 'Story'.")
 @click.option("--api-version", type=click.Choice(["auto", "2", "3"]), default="auto", show_default=True,
               help="REST API version (auto: 3 on Cloud, 2 on Data Center).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every HTTP request on stderr (Authorization redacted).")
 def push(project: str | None, board: int | None, url: str | None, email: str | None, dry_run: bool, yes: bool,
          allow_overcommit: bool, delete_removed: bool, dod_as_subtasks: bool, sprint_prefix: str,
-         without_sprints: bool, api_version: str, verbose: bool, **kwargs) -> None:
+         without_sprints: bool, replan_active: bool, epic_type: str | None, story_type: str | None,
+         api_version: str, verbose: bool, **kwargs) -> None:
     """Push the plan into Jira: epics, stories, links and sprints, without duplicates on re-run.
 
     Shows a preview (create / update / unchanged / removed) and asks before writing.
@@ -44,15 +54,22 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
         sprintgen push --profile rag --team team.yaml --project RAG
       JIRA_URL=https://jira.acme.com JIRA_PAT=... sprintgen push --profile hybrid --project LLM --board 7 --yes
     """
+    from sprintgen.capacity import find_team_file, load_team
     from sprintgen.errors import InputError
     from sprintgen.pipeline import build_plan
     from sprintgen.tracker.credentials import resolve_credentials, server_url
     from sprintgen.tracker.session import PushOptions, plan_desired, sprint_specs
 
-    plan = build_plan(plan_request(kwargs))
+    request = plan_request(kwargs)
+    plan = build_plan(request)
+    team = load_team(find_team_file(request.team_file), request.team_overrides)
     options = PushOptions(project=(project or "").strip(), board=board, sprints=not without_sprints,
                           sprint_prefix=sprint_prefix, dod_as_subtasks=dod_as_subtasks,
-                          delete_removed=delete_removed)
+                          delete_removed=delete_removed, replan_active=replan_active, epic_type=epic_type,
+                          story_type=story_type, timezone=team.timezone)
+    if options.project and not PROJECT_KEY.fullmatch(options.project):
+        raise InputError(f"{options.project!r} is not a Jira project key", where="--project",
+                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
     if server_url(url) is None and dry_run:
         from sprintgen.tracker.preview import render_offline
 
@@ -62,22 +79,38 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
     if not options.project:
         raise InputError("no Jira project given", where="--project", hint="pass the project key, e.g. --project RAG")
     credentials = resolve_credentials(url, email)
-    _push(plan, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
+    _push(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
           api_version=api_version, verbose=verbose)
 
 
-def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
+def _push(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool, api_version: str,
           verbose: bool) -> None:
+    from sprintgen.errors import SprintgenError
+
+    try:
+        _push_to(plan, request, options, credentials, dry_run=dry_run, yes=yes, allow_overcommit=allow_overcommit,
+                 api_version=api_version, verbose=verbose)
+    except SprintgenError as error:  # the last line of defence: no form of a credential is ever printed
+        error.message = credentials.redact(error.message)
+        error.hint = credentials.redact(error.hint) if error.hint else error.hint
+        raise
+
+
+def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, allow_overcommit: bool,
+             api_version: str, verbose: bool) -> None:
     from sprintgen.errors import InputError
     from sprintgen.tracker.capacity import check_capacity
     from sprintgen.tracker.connection import open_connection
     from sprintgen.tracker.preview import render_preview, render_summary
-    from sprintgen.tracker.problems import PartialPushError
+    from sprintgen.tracker.problems import PartialPushError, PushStopped
     from sprintgen.tracker.session import apply_push, prepare_push
 
-    log = (lambda text: say(text, err=True)) if verbose else None
+    def say_redacted(text: str, **options) -> None:  # what Jira sent back (summaries, sprint names) may echo a secret
+        say(credentials.redact(text), **options)
+
+    log = (lambda text: say_redacted(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
-    prepared = prepare_push(connection, plan, options)
+    prepared = prepare_push(connection, plan, options, request)
     say(render_preview(prepared), nl=False)
     warning = check_capacity(prepared.loads, allow_overcommit=allow_overcommit)
     if warning:
@@ -99,6 +132,9 @@ def _push(plan, options, credentials, *, dry_run: bool, yes: bool, allow_overcom
                 result = apply_push(prepared, progress=bar.update)
         else:
             result = apply_push(prepared)
+    except PushStopped as stopped:
+        say(render_summary(prepared, stopped.result), nl=False)
+        raise
     except KeyboardInterrupt:
         say("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
             err=True)

@@ -71,6 +71,21 @@ class Team(Strict):
     sprints: list[SprintOverride] = Field(default_factory=list)
     cost_per_sprint: Optional[float] = Field(default=None, ge=0, le=MAX_COST)
     scope_growth: Optional[Estimate] = None  # forecast: extra work discovered, as a fraction (0-0.2 = up to 20%)
+    timezone: Optional[str] = None  # IANA name (Europe/Berlin); sprint times pushed to Jira; None: the machine's
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return value
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"unknown time zone '{value}': use an IANA name such as Europe/Berlin or "
+                             "Australia/Sydney") from None
+        return value
 
     @field_validator("velocity_history")
     @classmethod

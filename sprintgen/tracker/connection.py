@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from sprintgen.errors import RemoteError
+from sprintgen.errors import InputError, RemoteError
 from sprintgen.tracker.credentials import Credentials
 
 #: Statuses that mean "try again later" and are safe to retry for any method: the request was not applied.
@@ -24,6 +24,14 @@ RETRYABLE_STATUSES = (429, 503)
 IDEMPOTENT_METHODS = ("GET", "PUT", "DELETE", "HEAD")
 
 Logger = Callable[[str], None]
+
+
+class JiraHttpError(RemoteError):
+    """Jira answered with an error status (kept in `status` so callers can tell a 404 from a 403)."""
+
+    def __init__(self, message: str, *, status: int, hint: Optional[str] = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class ConnectionLost(RemoteError):
@@ -72,8 +80,10 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
 class JiraConnection:
     """REST calls against one Jira site, with retries and request counting."""
 
-    def __init__(self, session: Any, base_url: str, *, retry: RetryPolicy, log: Optional[Logger] = None) -> None:
+    def __init__(self, session: Any, base_url: str, *, retry: RetryPolicy, log: Optional[Logger] = None,
+                 redact: Callable[[str], str] = lambda text: text) -> None:
         self.session = session
+        self.redact = redact  # scrubs every form of the credentials from what Jira echoes back
         self.base_url = base_url
         self.retry = retry
         self.log = log
@@ -102,10 +112,11 @@ class JiraConnection:
                 retry_lost: Optional[bool] = None, error_body_statuses: tuple[int, ...] = ()) -> Any:
         """Send one REST call; retry 429/503 (honouring Retry-After) and, for idempotent calls, dropped connections.
 
-        `retry_lost` says whether a dropped connection may be retried blindly; it defaults to True for GET, PUT and
-        DELETE. A non-idempotent call that loses its response raises ConnectionLost so the caller can check what Jira
-        did before trying again. Returns the decoded JSON body (None for an empty one); for a status listed in
-        `error_body_statuses` (bulk creation answers 400 when every item failed) the error body is returned too.
+        `retry_lost` says whether a dropped connection (or a 503) may be retried blindly; it defaults to True for GET,
+        PUT and DELETE. A non-idempotent call that loses its response or gets a 503 raises ConnectionLost so the
+        caller can check what Jira did before trying again. Returns the decoded JSON body (None for an empty one);
+        for a status listed in `error_body_statuses` (bulk creation answers 400 when every item failed) the error
+        body is returned too.
         """
         import requests
         from jira.exceptions import JIRAError
@@ -126,10 +137,17 @@ class JiraConnection:
                 retry_after = error.response.headers.get("Retry-After") if error.response is not None else None
                 if status in error_body_statuses and error.response is not None:
                     return _decode(error.response)
+                if status == 503 and not retry_lost:
+                    # a proxy or an overloaded node can answer 503 after Jira committed: a create is sent again
+                    # only after the caller looked for what it may have created
+                    raise ConnectionLost(f"Jira answered HTTP 503 to {method} {_short(path)}: it may have applied it",
+                                         hint="nothing is duplicated if you run the same command again") from None
                 if status in RETRYABLE_STATUSES and attempt < self.retry.attempts:
                     self._wait(method, path, attempt, f"HTTP {status}", retry_after)
                     continue
-                raise remote_error(method, path, status, error.response, attempts=attempt) from None
+                failure = remote_error(method, path, status, error.response, attempts=attempt)
+                failure.message = self.redact(failure.message)
+                raise failure from None
             except (requests.ConnectionError, requests.Timeout) as error:
                 never_sent = _never_connected(error)
                 self._log(f"  {method} {_short(path)}: " + ("cannot connect" if never_sent else "connection lost"))
@@ -144,6 +162,10 @@ class JiraConnection:
                     hint="nothing is duplicated if you run the same command again: it finds what was already created",
                 ) from None
             return _decode(response)
+
+    def backoff(self, method: str, path: str, attempt: int) -> None:
+        """Wait before sending a non-idempotent request again (after its outcome was checked)."""
+        self._wait(method, path, attempt, "outcome checked", None)
 
     def _wait(self, method: str, path: str, attempt: int, reason: str, retry_after: Optional[str]) -> None:
         delay = self.retry.delay(attempt, retry_after)
@@ -187,12 +209,12 @@ def redacted_headers(headers: Any) -> dict[str, str]:
             for k, v in dict(headers).items()}
 
 
-def remote_error(method: str, path: str, status: int, response: Any, *, attempts: int = 1) -> RemoteError:
+def remote_error(method: str, path: str, status: int, response: Any, *, attempts: int = 1) -> JiraHttpError:
     """A one-line RemoteError for a failed REST call: status, Jira's own messages, and what to check."""
     detail = error_messages(response)
     tried = f" after {attempts} attempts" if attempts > 1 else ""
     message = f"Jira answered HTTP {status} to {method} {_short(path)}{tried}" + (f": {detail}" if detail else "")
-    return RemoteError(message, hint=_STATUS_HINTS.get(status))
+    return JiraHttpError(message, status=status, hint=_STATUS_HINTS.get(status))
 
 
 def error_messages(response: Any) -> str:
@@ -232,14 +254,18 @@ def _short(path: str) -> str:
     return path.split("?", 1)[0]
 
 
+class UnreadableResponse(RemoteError):
+    """The answer is not JSON sprintgen can read (HTML, garbage, or nested deeper than a parser goes)."""
+
+
 def _decode(response: Any) -> Any:
     if not response.content:
         return None
     try:
         return response.json()
-    except ValueError:
-        raise RemoteError(f"Jira sent a response that is not JSON (HTTP {response.status_code})",
-                          hint="check that the Jira URL points at the Jira base URL, not a login page") from None
+    except (ValueError, RecursionError):
+        raise UnreadableResponse(f"a response that is not readable JSON (HTTP {response.status_code})",
+                                 hint="check that the Jira URL points at the Jira base URL, not a login page") from None
 
 
 def open_connection(credentials: Credentials, *, retry: Optional[RetryPolicy] = None, log: Optional[Logger] = None,
@@ -256,10 +282,19 @@ def open_connection(credentials: Credentials, *, retry: Optional[RetryPolicy] = 
     # our loop (JiraConnection.request) decides per call.
     client = jira.JIRA(server=credentials.url, get_server_info=False, max_retries=0, timeout=timeout,
                        logging=False, options={"check_update": False}, **auth)
-    connection = JiraConnection(client._session, credentials.url, retry=retry or RetryPolicy(), log=log)
+    connection = JiraConnection(client._session, credentials.url, retry=retry or RetryPolicy(), log=log,
+                                redact=credentials.redact)
     if log:
         client._session.hooks["response"].append(connection.log_response)
-    info = connection.get("/rest/api/2/serverInfo") or {}
+    try:
+        info = connection.get("/rest/api/2/serverInfo")
+    except UnreadableResponse as error:
+        raise InputError(f"{credentials.url} does not answer like Jira ({error.message})", where="--url / JIRA_URL",
+                         hint="check that the URL is the Jira base URL, not a login page or another service") from None
+    if not isinstance(info, dict) or not info.get("versionNumbers") and not info.get("deploymentType"):
+        raise InputError(f"{credentials.url} does not answer like Jira (serverInfo is not a Jira server description)",
+                         where="--url / JIRA_URL",
+                         hint="check that the URL is the Jira base URL, not a login page or another service")
     connection.cloud = info.get("deploymentType") == "Cloud"
     connection.server_title = str(info.get("serverTitle") or "")
     connection.version = tuple(int(v) for v in info.get("versionNumbers") or () if isinstance(v, int))

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from sprintgen.model import Plan, format_points
 from sprintgen.tracker.markup import Description, Section
+from sprintgen.tracker.sprints import board_sprint_name
 
 PROPERTY_KEY = "sprintgen"
 SUMMARY_LIMIT = 255  # Jira refuses longer summaries
@@ -76,11 +77,17 @@ def clean_label(text: str) -> str:
 
 
 def desired_issues(plan: Plan, *, sprint_prefix: str = "", dod_as_subtasks: bool = False,
-                   with_sprints: bool = True) -> list[DesiredIssue]:
-    """Epics first, then stories (profile order), then DoD sub-tasks: the order they must be created in."""
+                   with_sprints: bool = True, schedule: Optional[Plan] = None,
+                   staying: frozenset[str] = frozenset()) -> list[DesiredIssue]:
+    """Epics first, then stories (profile order), then DoD sub-tasks: the order they must be created in.
+
+    `schedule` (default: the plan itself) says which sprint each story goes to: mid-project it is the re-plan of the
+    remaining work (replan.replan_remaining). Stories in `staying` get no sprint: the push leaves theirs alone."""
     profile_id = str(plan.profile.get("id", "plan"))
     label = plan_label(profile_id)
-    sprint_names = {s.number: sprint_prefix + s.name for s in plan.sprints}
+    schedule = schedule or plan
+    sprint_names = {s.number: board_sprint_name(sprint_prefix, s.number) for s in schedule.sprints}
+    sprint_of = {s.key: s.sprint for s in schedule.stories}
     footer = (f"Managed by sprintgen (profile {profile_id}). Change the profile and push again: sprintgen updates the "
               "fields it manages when the plan changes.")
     issues: list[DesiredIssue] = []
@@ -99,7 +106,9 @@ def desired_issues(plan: Plan, *, sprint_prefix: str = "", dod_as_subtasks: bool
         checklists = [Section("Acceptance criteria", tuple(story.acceptance))]
         if not dod_as_subtasks:
             checklists.append(Section("Definition of Done", tuple(story.definition_of_done)))
-        sprint = sprint_names.get(story.sprint) if with_sprints and story.sprint is not None else None
+        number = sprint_of.get(story.key)
+        sprint = (sprint_names.get(number) if with_sprints and number is not None and story.key not in staying
+                  else None)
         issues.append(DesiredIssue(
             identity=identity, kind="story", summary=_summary(story.title), plan_key=story.key,
             description=Description(

@@ -1,7 +1,11 @@
 """What Jira already holds for a plan: the issues carrying the plan label, identified by their issue property.
 
 One JQL search (paged) returns every managed issue with the fields a change set needs (summary, points, links,
-sprint, epic relation) and the `sprintgen` property, so a push never re-fetches issues one by one.
+sprint, epic relation, status). On Cloud the same search returns the `sprintgen` property too. Data Center's search
+has no `properties` parameter (it is ignored there), so an issue that comes back without properties has its
+property read on its own (one GET per managed issue: measured in benchmarks/jira_requests.py). An issue whose
+property cannot be found keeps identity None: it is reported and never matched, and nothing is created in its
+place blindly (see changeset.compute_changes).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
-from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.connection import JiraConnection, JiraHttpError
 from sprintgen.tracker.desired import PROPERTY_KEY
 from sprintgen.tracker.fields import FieldPlan
 from sprintgen.tracker.sprints import sprint_refs
@@ -31,6 +35,7 @@ class RemoteIssue:
     epic_key: Optional[str] = None
     blockers: set[str] = field(default_factory=set)  # keys of issues linked as "is blocked by"
     sprints: list[tuple[int, str]] = field(default_factory=list)  # (sprint id, state)
+    status_category: str = "new"  # new (To Do) | indeterminate (In Progress) | done
 
 
 def search_issues(connection: JiraConnection, jql: str, fields: Iterable[str],
@@ -65,7 +70,59 @@ def managed_issues(connection: JiraConnection, project: str, label: str, fields:
     """Every issue of the project that carries the plan label, oldest first."""
     jql = f'project = "{project}" AND labels = "{label}" ORDER BY created ASC'
     raw = search_issues(connection, jql, fields.search_fields(), [PROPERTY_KEY])
+    if connection.cloud:
+        raw += unindexed_issues(connection, project, label, fields, {str(item.get("key")) for item in raw})
+    for item in raw:
+        if "properties" not in item:  # Data Center: the search ignored `properties`
+            item["properties"] = read_property(connection, str(item.get("key")))
     return [parse_issue(item, fields, blocks_link) for item in raw]
+
+
+#: At most this many issue keys are probed past the newest one search knows (the few seconds of index lag)
+PROBE_LIMIT = 200
+
+
+def unindexed_issues(connection: JiraConnection, project: str, label: str, fields: FieldPlan,
+                     known: set[str]) -> list[dict[str, Any]]:
+    """Issues of this plan that Cloud's eventually consistent search does not show yet (created seconds ago, by a
+    create whose response was lost or by a run just before). Jira numbers a project's issues in sequence and
+    GET /issue/{key} is read-after-write consistent, so the keys after the newest one search knows are read one by
+    one until one does not exist: usually a single 404. (`reconcileIssues` needs the ids, which a lost response or
+    another run never told us.)"""
+    page = connection.get(connection.api("search/jql"), params={
+        "jql": f'project = "{project}" ORDER BY key DESC', "fields": "summary", "maxResults": 1}) or {}
+    newest = [key_number(str(i.get("key"))) for i in page.get("issues") or []]
+    number = max(newest + [key_number(k) for k in known] + [0])
+    found: list[dict[str, Any]] = []
+    wanted = ",".join(fields.search_fields())
+    for number in range(number + 1, number + 1 + PROBE_LIMIT):
+        try:
+            item = connection.get(connection.api(f"issue/{project}-{number}"),
+                                  params={"fields": wanted, "properties": PROPERTY_KEY}) or {}
+        except JiraHttpError as error:
+            if error.status == 404:
+                return found
+            raise
+        if label in ((item.get("fields") or {}).get("labels") or []) and str(item.get("key")) not in known:
+            found.append(item)
+    return found
+
+
+def key_number(key: str) -> int:
+    """42 for 'RAG-42' (0 when the key has no number)."""
+    tail = key.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def read_property(connection: JiraConnection, key: str) -> dict[str, Any]:
+    """{PROPERTY_KEY: value} of one issue, or {} when the issue has no such property (404)."""
+    try:
+        data = connection.get(connection.api(f"issue/{key}/properties/{PROPERTY_KEY}")) or {}
+    except JiraHttpError as error:
+        if error.status == 404:
+            return {}
+        raise
+    return {PROPERTY_KEY: data.get("value")} if isinstance(data, dict) else {}
 
 
 def parse_issue(item: dict[str, Any], fields: FieldPlan, blocks_link: str) -> RemoteIssue:
@@ -90,6 +147,7 @@ def parse_issue(item: dict[str, Any], fields: FieldPlan, blocks_link: str) -> Re
         summary=str(values.get("summary") or ""), labels=tuple(values.get("labels") or ()),
         points=float(points) if isinstance(points, (int, float)) else None, epic_key=epic_key, blockers=blockers,
         sprints=sprint_refs(values.get(fields.sprint)) if fields.sprint else [],
+        status_category=str(((values.get("status") or {}).get("statusCategory") or {}).get("key") or "new"),
     )
 
 

@@ -8,6 +8,7 @@ from sprintgen.model import format_points
 from sprintgen.tracker.changeset import SprintSpec
 from sprintgen.tracker.desired import DesiredIssue
 from sprintgen.tracker.session import PreparedPush
+from sprintgen.tracker.sprints import board_sprint_name
 from sprintgen.tracker.writer import PushResult
 
 _KIND = {"epic": "epic", "story": "story", "subtask": "sub-task"}
@@ -23,18 +24,30 @@ def render_preview(push: PreparedPush) -> str:
              + (f", board {push.board.id}" + (f" '{push.board.name}'" if push.board.name else "") if push.board
                 else ", no sprints")]
     points = f"'{push.fields.points_name}' ({push.fields.points})" if push.fields.points else "none"
+    if push.fields.points_board:
+        points += f", set through board {push.fields.points_board} (not on the Story screen)"
     relation = "parent" if push.fields.epic_relation == "parent" else f"Epic Link ({push.fields.epic_link})"
     lines.append(f"Plan: {push.profile}, label {push.label}; story points field {points}; epic relation {relation}")
+    lines += _progress_lines(push)
     lines.append("")
     lines.append(f"Create: {len(changes.creates)}")
     lines += [_issue_line(d) for d in changes.creates]
     lines.append(f"Update: {len(changes.updates)}")
     lines += [f"  {u.remote.key:<10} {u.desired.plan_key:<32} {', '.join(u.fields)}" for u in changes.updates]
     lines.append(f"Unchanged: {len(changes.unchanged)}")
+    if changes.done:
+        lines.append(f"Done in Jira (history, not edited): {len(changes.done)}")
     if changes.removed:
         action = "deleted (--delete-removed)" if options.delete_removed else "kept; --delete-removed deletes them"
         lines.append(f"In Jira but no longer in the plan: {len(changes.removed)} ({action})")
         lines += [f"  {r.key:<10} {r.identity or '':<32} {r.summary}" for r in changes.removed]
+    if changes.unidentified:
+        lines.append(f"Carrying the label {push.label} but without a readable sprintgen identity (left alone): "
+                     f"{', '.join(r.key for r in changes.unidentified)}")
+    if changes.held:
+        lines.append(f"Not created, because an issue without identity has the same summary: {len(changes.held)} "
+                     "(delete that issue or remove its label if it is not this plan's, then push again)")
+        lines += [f"  {d.plan_key:<32} looks like {r.key}" for d, r in changes.held]
     if changes.duplicates:
         lines.append(f"Duplicates left alone (same identity as an older issue): "
                      f"{', '.join(r.key for r in changes.duplicates)}")
@@ -44,8 +57,15 @@ def render_preview(push: PreparedPush) -> str:
     if push.board is not None:
         lines.append(f"Sprints to create: {len(changes.sprints_to_create)}")
         lines += [f"  {s.name} ({s.start} to {s.end})" for s in changes.sprints_to_create]
+        if changes.sprint_dates:
+            lines.append(f"Sprint dates to update: {len(changes.sprint_dates)}")
+            lines += [f"  {r.name} ({s.start} to {s.end})" for r, s in changes.sprint_dates]
         lines.append(f"Sprint assignments: {changes.assignment_count()}")
         lines += [f"  {name}: {len(ids)} issue(s)" for name, ids in changes.assignments.items()]
+        if changes.leaving_active:
+            active = push.progress.active.name if push.progress.active else "the active sprint"
+            lines.append(f"Moving out of the active sprint {active}: {len(changes.leaving_active)} "
+                         f"({', '.join(names.get(i, i) for i in changes.leaving_active)})")
         if push.loads:
             lines.append("Capacity (points):")
             lines += [f"  {load.describe()}" + ("  OVER CAPACITY" if load.over else "") + f" [{load.state}]"
@@ -55,11 +75,32 @@ def render_preview(push: PreparedPush) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _progress_lines(push: PreparedPush) -> list[str]:
+    progress = push.progress
+    if not progress.started:
+        return []
+    lines = ["Mid-project: " + (f"closed sprints {', '.join(progress.closed)} are history (never written)"
+                                if progress.closed else "no closed sprint")]
+    if progress.active is not None:
+        lines.append(f"  active sprint {progress.active.name}: " + (
+            "the re-plan may change it (--replan-active)" if progress.replan_active
+            else "left as it is (--replan-active lets the re-plan change it)"))
+    reasons: dict[str, int] = {}
+    for why in progress.staying.values():
+        reasons[why] = reasons.get(why, 0) + 1
+    if reasons:
+        lines.append("  staying where they are: " + ", ".join(f"{n} {why}" for why, n in reasons.items()))
+    first = board_sprint_name(push.options.sprint_prefix, progress.shift + 1)
+    lines.append(f"  the remaining work is planned from {first} on")
+    return lines
+
+
 def render_summary(push: PreparedPush, result: PushResult) -> str:
     """After the push: counts, the new issue keys, the board link."""
     names = {d.identity: d for d in push.desired}
     lines = [f"Pushed: {len(result.created)} created, {len(result.updated)} updated, {result.links} links, "
              f"{len(result.sprints_created)} sprints created, {result.assigned} sprint assignments"
+             + (f", {len(result.sprints_redated)} sprints re-dated" if result.sprints_redated else "")
              + (f", {len(result.deleted)} deleted" if result.deleted else "")]
     for identity, key in result.created.items():
         desired = names.get(identity)

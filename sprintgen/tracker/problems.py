@@ -15,5 +15,17 @@ class OvercommitError(StrictFindingsError):
     """Pushing would fill a sprint beyond the team's capacity (exit code 1); --allow-overcommit pushes anyway."""
 
 
+class PushStopped(RemoteError):
+    """Jira refused a write mid-push (a 403, a 404, a 5xx that did not end): what was written before is in
+    `result` and named in the message, and the same command completes the push."""
+
+    def __init__(self, cause: RemoteError, result: object, written: str) -> None:
+        super().__init__(f"{cause.message}; written before it stopped: {written}",
+                         hint=cause.hint or "fix the cause and run the same command again: it completes the push")
+        if cause.hint:
+            self.hint = f"{cause.hint}; then run the same command again: it completes the push without duplicates"
+        self.result = result
+
+
 class PartialPushError(RemoteError):
     """Some writes failed; everything else was written and the same command completes the push."""

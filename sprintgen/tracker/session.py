@@ -6,14 +6,17 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from sprintgen.model import Plan
+from sprintgen.pipeline import PlanRequest
 from sprintgen.tracker.capacity import SprintLoad, sprint_loads
 from sprintgen.tracker.changeset import ChangeSet, SprintSpec, compute_changes
 from sprintgen.tracker.connection import JiraConnection
 from sprintgen.tracker.desired import DesiredIssue, desired_issues, plan_label
-from sprintgen.tracker.fields import FieldPlan, load_fields, load_issue_types, resolve_fields
+from sprintgen.tracker.fields import FieldPlan, PointsOffScreen, load_fields, load_issue_types, resolve_fields
 from sprintgen.tracker.inventory import blocks_link_type, managed_issues
-from sprintgen.tracker.problems import JiraSetupError
-from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprints, find_board
+from sprintgen.errors import RemoteError
+from sprintgen.tracker.problems import JiraSetupError, PushStopped
+from sprintgen.tracker.replan import TeamProgress, read_progress, replan_remaining
+from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprint_name, board_sprints, find_board
 from sprintgen.tracker.writer import Progress, PushResult, Writer
 
 
@@ -27,6 +30,10 @@ class PushOptions:
     sprint_prefix: str = ""
     dod_as_subtasks: bool = False
     delete_removed: bool = False
+    replan_active: bool = False  # mid-project: the active sprint's To Do issues may move (else it is left alone)
+    epic_type: Optional[str] = None  # issue type names where Jira's are localised (else found by hierarchy/icon)
+    story_type: Optional[str] = None
+    timezone: Optional[str] = None  # sprint times (team file `timezone:`); None: the machine's
 
 
 @dataclass
@@ -45,6 +52,7 @@ class PreparedPush:
     board_sprints: list[RemoteSprint]
     changes: ChangeSet
     loads: list[SprintLoad] = field(default_factory=list)
+    progress: TeamProgress = field(default_factory=TeamProgress)
 
     @property
     def write_count(self) -> int:
@@ -61,43 +69,60 @@ class PreparedPush:
         return f"{base}/secure/RapidBoard.jspa?rapidView={self.board.id}"
 
 
-def plan_desired(plan: Plan, options: PushOptions) -> list[DesiredIssue]:
-    """The issues the plan wants, for these options."""
+def plan_desired(plan: Plan, options: PushOptions, schedule: Optional[Plan] = None,
+                 staying: frozenset[str] = frozenset()) -> list[DesiredIssue]:
+    """The issues the plan wants, for these options (`schedule`, `staying`: see desired_issues)."""
     return desired_issues(plan, sprint_prefix=options.sprint_prefix, dod_as_subtasks=options.dod_as_subtasks,
-                          with_sprints=options.sprints)
+                          with_sprints=options.sprints, schedule=schedule, staying=staying)
 
 
 def sprint_specs(plan: Plan, options: PushOptions) -> list[SprintSpec]:
     """The plan's sprints as they should exist on the board."""
-    return [SprintSpec(name=options.sprint_prefix + s.name, start=s.start, end=s.end, capacity=s.capacity)
-            for s in plan.sprints]
+    return [SprintSpec(name=board_sprint_name(options.sprint_prefix, s.number), start=s.start, end=s.end,
+                       capacity=s.capacity, timezone=options.timezone) for s in plan.sprints]
 
 
-def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions) -> PreparedPush:
-    """Read the project, its fields, board, sprints and this plan's issues; compute the change set. Writes nothing."""
+def prepare_push(connection: JiraConnection, plan: Plan, options: PushOptions,
+                 request: Optional[PlanRequest] = None) -> PreparedPush:
+    """Read the project, its fields, board, sprints and this plan's issues; compute the change set. Writes nothing.
+
+    `request` (the PlanRequest the plan came from) lets a push after the team started re-plan the remaining work
+    (replan.py); without it the plan is pushed as computed."""
     project = connection.get(connection.api(f"project/{options.project}")) or {}
     team_managed = project.get("style") == "next-gen" or bool(project.get("simplified"))
     kinds = ["epic", "story"] + (["subtask"] if options.dod_as_subtasks else [])
-    types = load_issue_types(connection, options.project, kinds)
+    types = load_issue_types(connection, options.project, kinds,
+                             {"epic": options.epic_type, "story": options.story_type})
     site_fields = load_fields(connection)
     board = find_board(connection, options.project, options.board) if options.sprints else None
-    fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed,
-                            board_points_field=board.points_field if board else None)
+    try:
+        fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed, board=board)
+    except PointsOffScreen:
+        if board is not None:
+            raise
+        # --without-sprints: the board is still the way to set points the screens do not show
+        estimation = find_board(connection, options.project, options.board, required=False)
+        if estimation is None:
+            raise
+        fields = resolve_fields(site_fields, types, project=options.project, team_managed=team_managed,
+                                board=estimation)
     if options.sprints and not fields.sprint:
         raise JiraSetupError("this Jira site has no Sprint field", hint="push without sprints with --without-sprints")
     blocks = blocks_link_type(connection)
     profile = str(plan.profile.get("id", "plan"))
     label = plan_label(profile)
-    desired = plan_desired(plan, options)
     remote = managed_issues(connection, options.project, label, fields, blocks)
     sprints_on_board = board_sprints(connection, board.id) if board else []
-    specs = sprint_specs(plan, options)
-    _refuse_closed_names(desired, sprints_on_board, board)
+    progress = (read_progress(remote, sprints_on_board, prefix=options.sprint_prefix,
+                              replan_active=options.replan_active) if board else TeamProgress())
+    schedule = replan_remaining(request, progress) if progress.started and request is not None else plan
+    desired = plan_desired(plan, options, schedule, frozenset(progress.staying))
+    specs = sprint_specs(schedule, options)
     changes = compute_changes(desired, remote, sprints=specs, board_sprints=sprints_on_board if board else None)
     loads = sprint_loads(connection, desired, specs, sprints_on_board, changes, fields) if board else []
     return PreparedPush(connection=connection, options=options, profile=profile, label=label, desired=desired,
                         fields=fields, blocks_link=blocks, team_managed=team_managed, board=board,
-                        board_sprints=sprints_on_board, changes=changes, loads=loads)
+                        board_sprints=sprints_on_board, changes=changes, loads=loads, progress=progress)
 
 
 def apply_push(prepared: PreparedPush, progress: Optional[Progress] = None) -> PushResult:
@@ -117,18 +142,10 @@ def apply_push(prepared: PreparedPush, progress: Optional[Progress] = None) -> P
                     board=prepared.board, keys=keys, find_existing=find_existing,
                     blocks_link=prepared.blocks_link, progress=progress)
     open_sprints = {s.name: s.id for s in prepared.board_sprints if s.state != "closed"}
-    return writer.apply(prepared.changes, open_sprints, delete_removed=options.delete_removed)
-
-
-def _refuse_closed_names(desired: list[DesiredIssue], sprints: list[RemoteSprint], board: Optional[Board]) -> None:
-    if board is None:
-        return
-    open_names = {s.name for s in sprints if s.state != "closed"}
-    closed = sorted({s.name for s in sprints if s.state == "closed"} - open_names)
-    clash = sorted({d.sprint for d in desired if d.sprint and d.sprint in closed})
-    if clash:
-        raise JiraSetupError(f"board {board.id} already has closed sprints named {', '.join(clash)}",
-                             hint="choose new sprint names with --sprint-prefix (e.g. --sprint-prefix 'RAG ')")
+    try:
+        return writer.apply(prepared.changes, open_sprints, delete_removed=options.delete_removed)
+    except RemoteError as error:
+        raise PushStopped(error, writer.result, writer.result.describe()) from None
 
 
 __all__ = ["PreparedPush", "PushOptions", "PushResult", "apply_push", "plan_desired", "prepare_push",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional, Sequence, TypeVar
 
 from sprintgen.tracker.changeset import ChangeSet, SprintSpec, Update
-from sprintgen.tracker.connection import ConnectionLost, JiraConnection, describe_errors
+from sprintgen.model import format_points
+from sprintgen.tracker.connection import ConnectionLost, JiraConnection, JiraHttpError, describe_errors
 from sprintgen.tracker.desired import PROPERTY_KEY, DesiredIssue
 from sprintgen.tracker.fields import FieldPlan
 from sprintgen.tracker.sprints import Board, RemoteSprint, board_sprints, sprint_payload
@@ -31,9 +32,22 @@ class PushResult:
     updated: list[str] = field(default_factory=list)
     links: int = 0
     sprints_created: list[str] = field(default_factory=list)
+    sprints_redated: list[str] = field(default_factory=list)
     assigned: int = 0
     deleted: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+
+    def describe(self, keys_shown: int = 10) -> str:
+        """'3 created (RAG-1, RAG-2, RAG-3), 1 updated, 2 links, ...' (nothing: 'nothing')."""
+        keys = list(self.created.values())
+        shown = ", ".join(keys[:keys_shown]) + (", ..." if len(keys) > keys_shown else "")
+        parts = [f"{len(keys)} created ({shown})" if keys else "",
+                 f"{len(self.updated)} updated ({', '.join(self.updated[:keys_shown])})" if self.updated else "",
+                 f"{self.links} links" if self.links else "",
+                 f"{len(self.sprints_created)} sprints created" if self.sprints_created else "",
+                 f"{self.assigned} sprint assignments" if self.assigned else "",
+                 f"{len(self.deleted)} deleted" if self.deleted else ""]
+        return ", ".join(p for p in parts if p) or "nothing"
 
 
 def chunks(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
@@ -65,6 +79,8 @@ class Writer:
         sprint_ids = dict(sprint_ids)
         for spec in changes.sprints_to_create:
             sprint_ids[spec.name] = self.create_sprint(spec)
+        for sprint, spec in changes.sprint_dates:
+            self.redate_sprint(sprint, spec)
         for kind in ("epic", "story", "subtask"):
             self.create_issues([d for d in changes.creates if d.kind == kind])
         for update in changes.updates:
@@ -88,7 +104,8 @@ class Writer:
         for attempt in range(RECONCILE_ATTEMPTS):
             try:
                 data = self.connection.request("POST", self.connection.agile("sprint"),
-                                               body=sprint_payload(spec.name, self.board.id, spec.start, spec.end))
+                                               body=sprint_payload(spec.name, self.board.id, spec.start, spec.end,
+                                                                   spec.timezone))
                 break
             except ConnectionLost:
                 found = _by_name(board_sprints(self.connection, self.board.id), spec.name)
@@ -97,9 +114,18 @@ class Writer:
                     break
                 if attempt == RECONCILE_ATTEMPTS - 1:
                     raise
+                self.connection.backoff("POST", "sprint", attempt + 1)
         self.result.sprints_created.append(spec.name)
         self.progress(1)
         return int(data["id"])
+
+    def redate_sprint(self, sprint: RemoteSprint, spec: SprintSpec) -> None:
+        """Move a future sprint to the plan's dates (a partial update: name, goal and state stay)."""
+        body = sprint_payload(spec.name, 0, spec.start, spec.end, spec.timezone)
+        self.connection.request("POST", self.connection.agile(f"sprint/{sprint.id}"), retry_lost=True,
+                                body={"startDate": body["startDate"], "endDate": body["endDate"]})
+        self.result.sprints_redated.append(sprint.name)
+        self.progress(1)
 
     def assign(self, sprint_id: int, keys: list[str]) -> None:
         """Move issues into a sprint, 50 per request (moving twice is harmless, so lost responses are retried)."""
@@ -141,6 +167,7 @@ class Writer:
                     return
                 if attempt == RECONCILE_ATTEMPTS - 1:
                     raise
+                self.connection.backoff("POST", "issue/bulk", attempt + 1)
                 continue
             self._record_bulk(pending, data or {})
             return
@@ -165,6 +192,29 @@ class Writer:
     def _created(self, issue: DesiredIssue, key: str) -> None:
         self.keys[issue.identity] = key
         self.result.created[issue.identity] = key
+        if self._points_by_board(issue):
+            if not self.estimate(key, issue):
+                # the property says the points were pushed: forget that, so the next push tries again
+                value = issue.property_value(self.profile)
+                value["digests"]["points"] = ""
+                self.connection.request("PUT", self.connection.api(f"issue/{key}/properties/{PROPERTY_KEY}"),
+                                        body=value)
+
+    def _points_by_board(self, issue: DesiredIssue) -> bool:
+        return bool(self.fields.points_board and issue.kind == "story" and issue.points is not None)
+
+    def estimate(self, key: str, issue: DesiredIssue, board: Optional[int] = None) -> bool:
+        """Story points through the board's estimation (the Story screens lack the field); False when refused."""
+        board = board or self.fields.points_board
+        try:
+            self.connection.request("PUT", self.connection.agile(f"issue/{key}/estimation"),
+                                    params={"boardId": board}, body={"value": format_points(issue.points or 0)})
+        except JiraHttpError as error:
+            self.result.failures.append(
+                f"{issue.plan_key} ({key}): story points not set: the field '{self.fields.points_name}' is not on "
+                f"the Story screen and board {board} refused the estimate ({error.message})")
+            return False
+        return True
 
     def create_payload(self, issue: DesiredIssue) -> dict[str, Any]:
         """One element of a bulk creation: fields plus the identity property (set atomically with the issue)."""
@@ -178,7 +228,7 @@ class Writer:
         if issue.kind == "epic" and self.fields.epic_name:
             values[self.fields.epic_name] = issue.summary
         if issue.kind == "story":
-            if self.fields.points and issue.points is not None:
+            if self.fields.points and issue.points is not None and not self.fields.points_board:
                 values[self.fields.points] = issue.points
             values.update(self._epic_value(issue))
         if issue.kind == "subtask" and issue.parent:
@@ -202,8 +252,10 @@ class Writer:
             values["summary"] = issue.summary
         if "description" in update.fields:
             values["description"] = issue.description.render(self.connection.api_version)
-        if "points" in update.fields and self.fields.points:
+        if "points" in update.fields and self.fields.points and not self._points_by_board(issue):
             values[self.fields.points] = issue.points
+        if "points" in update.fields and self._points_by_board(issue) and not self.estimate(key, issue):
+            return  # the property keeps the old digest: the next push tries again
         if "epic" in update.fields:
             values.update(self._epic_value(issue))
         if "labels" in update.fields:
@@ -211,17 +263,38 @@ class Writer:
             missing = [label for label in issue.labels if label not in update.remote.labels]
             if missing:
                 operations["labels"] = [{"add": label} for label in missing]
-        if values or operations:
-            body: dict[str, Any] = {}
-            if values:
-                body["fields"] = values
-            if operations:
-                body["update"] = operations
-            self.connection.request("PUT", self.connection.api(f"issue/{key}"), body=body)
+        if (values or operations) and not self._edit(key, issue, values, operations):
+            return  # the property keeps the old digest: the next push tries again
         self.connection.request("PUT", self.connection.api(f"issue/{key}/properties/{PROPERTY_KEY}"),
                                 body=issue.property_value(self.profile))
         self.result.updated.append(key)
         self.progress(1)
+
+    def _edit(self, key: str, issue: DesiredIssue, values: dict[str, Any], operations: dict[str, Any]) -> bool:
+        """PUT /issue/{key}. Points the edit screen refuses (it may lack the field the create screen has) go
+        through the board's estimation instead; False when they could not be set."""
+        try:
+            self.connection.request("PUT", self.connection.api(f"issue/{key}"),
+                                    body={k: v for k, v in (("fields", values), ("update", operations)) if v})
+            return True
+        except JiraHttpError as error:
+            board = self.estimation_board()
+            points = self.fields.points
+            if not (error.status == 400 and points in values and points in error.message and board):
+                raise
+        values = {k: v for k, v in values.items() if k != points}
+        if values or operations:
+            self.connection.request("PUT", self.connection.api(f"issue/{key}"),
+                                    body={k: v for k, v in (("fields", values), ("update", operations)) if v})
+        return self.estimate(key, issue, board)
+
+    def estimation_board(self) -> Optional[int]:
+        """The board whose estimation API can set the points field, if any."""
+        if self.fields.points_board:
+            return self.fields.points_board
+        if self.board is not None and self.board.points_field and self.board.points_field == self.fields.points:
+            return self.board.id
+        return None
 
     def link(self, blocker: str, dependent: str) -> None:
         """'blocker blocks dependent'. Jira's POST /issueLink reads: inwardIssue <outward verb> outwardIssue, so the

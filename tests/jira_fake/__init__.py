@@ -5,6 +5,13 @@
         fake.inject("429", "POST", r"/issue/bulk")
         ...
         fake.state.issues, fake.spec_errors, fake.requests
+
+Between two pushes a test plays the team (see workflow.py for the REST side and the rules):
+
+        fake.state.start_sprint("Sprint 1")                     # future -> active
+        fake.state.transition("RAG-3", "Done")                  # "To Do" | "In Progress" | "Done"
+        fake.state.close_sprint("Sprint 1", move_to="Sprint 2")  # active -> closed; unfinished issues move on
+        fake.state.category("RAG-3")                            # "new" | "indeterminate" | "done"
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from sprintgen.cli import main
 
-from . import openapi_check, running_fake
+from . import running_fake
 from .server import FakeJira
 
 START = "2027-01-04"  # fixed first sprint day: plans do not depend on today's date
@@ -147,12 +147,6 @@ def assert_mini_in_jira(fake: FakeJira) -> None:
         assert found["story:" + story][0].fields.get(relation) == key[story.split(".")[0]], story
 
 
-def skip_without_specs() -> None:
-    """Skip (with the reason) when ../shared/jira-openapi is absent."""
-    if not openapi_check.specs_available():
-        pytest.skip(openapi_check.skip_reason())
-
-
 __all__ = ["MINI_IDENTITIES", "MINI_PROFILE", "START", "assert_converged", "assert_mini_in_jira", "big_profile",
            "cloud", "datacenter", "fake", "mini_profile",
-           "push", "skip_without_specs", "sleeps", "writes_since"]
+           "push", "sleeps", "writes_since"]

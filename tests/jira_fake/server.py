@@ -24,8 +24,11 @@ EMAIL, API_TOKEN, PAT = "po@example.com", "cloud-secret-token-123", "dc-secret-p
 class Fault:
     """An injected failure for requests matching `method` and the `path` regex.
 
-    kind: "429" (with Retry-After), "503", "drop" (close without doing anything), "drop_after_commit" (do the work,
-    then close without answering), "partial" (bulk: refuse the elements listed in `elements`).
+    kind: "429" (with Retry-After), "503", "403" (permission refused), "drop" (close without doing anything),
+    "drop_after_commit" (do the work, then close without answering), "503_after_commit" (do the work, then answer
+    503 as an overloaded proxy does), "partial" (bulk: refuse the elements listed in `elements`), "raw" (answer 200
+    with `body` as it is: a JSON list, HTML, 100,000-deep JSON), "echo_auth" (a 400 whose message echoes the
+    Authorization header and the credentials in it, as badly written proxies do).
     `skip` matching requests pass first; then `times` of them get the fault.
     """
 
@@ -36,6 +39,7 @@ class Fault:
     skip: int = 0
     retry_after: str = "2"
     elements: tuple[int, ...] = (1,)
+    body: bytes = b""
 
     def matches(self, method: str, path: str) -> bool:
         return self.method == method and re.search(self.path, path) is not None
@@ -48,14 +52,17 @@ class _Drop(Exception):
 class FakeJira:
     """A running fake Jira: `url`, `state`, `requests` (method, path), `spec_errors`, `faults`."""
 
-    def __init__(self, variant: Variant, *, project: str = "RAG", boards: int = 1, validate: bool = True) -> None:
+    def __init__(self, variant: Variant, *, project: str = "RAG", boards: int = 1, kanban_boards: int = 0,
+                 language: str = "en", validate: bool = True) -> None:
         self.variant = variant
-        self.state = JiraState(variant, project, boards=boards)
+        self.state = JiraState(variant, project, boards=boards, kanban_boards=kanban_boards, language=language)
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, str]] = []
         self.spec_errors: list[str] = []
         self.auth_headers: list[str] = []
-        self.validate = validate and openapi_check.specs_available()
+        if validate:
+            openapi_check.require_specs()  # never quietly stop checking requests against Atlassian's specs
+        self.validate = validate
         self.validate_responses = self.validate and variant.cloud  # DC answers differ from the Cloud spec by design
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"fake": self})
@@ -151,6 +158,17 @@ class _Handler(BaseHTTPRequestHandler):
             extra = {"Retry-After": fault.retry_after} if fault.kind == "429" else {}
             message = "Rate limit exceeded." if fault.kind == "429" else "Service unavailable"
             return self._send(int(fault.kind), {"errorMessages": [message], "errors": {}}, extra)
+        if fault and fault.kind == "raw":
+            return self._send_raw(200, fault.body)
+        if fault and fault.kind == "echo_auth":
+            header = self.headers.get("Authorization", "")
+            scheme, _, value = header.partition(" ")
+            plain = base64.b64decode(value).decode() if scheme == "Basic" else value
+            return self._send(400, {"errorMessages": [f"Rejected Authorization: {header} (credentials {plain})"],
+                                    "errors": {}})
+        if fault and fault.kind == "403":
+            return self._send(403, {"errorMessages": ["You do not have the permission to perform this operation."],
+                                    "errors": {}})
         if not fake._authorized(self.headers.get("Authorization", "")):
             return self._send(401, {"errorMessages": ["You are not authenticated. Authentication required to perform "
                                                       "this operation."], "errors": {}})
@@ -161,8 +179,13 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = refusal.status, refusal.body
         except json.JSONDecodeError:
             status, answer = 400, {"errorMessages": ["Unexpected character: the body is not JSON"], "errors": {}}
+        except Exception as error:  # a bug in the fake: fail the test loudly (spec_errors), answer like Jira would
+            fake.spec_errors.append(f"the fake crashed on {method} {path}: {type(error).__name__}: {error}")
+            status, answer = 500, {"errorMessages": ["Internal server error"], "errors": {}}
         if fault and fault.kind == "drop_after_commit":
             return self._drop()
+        if fault and fault.kind == "503_after_commit":
+            return self._send(503, {"errorMessages": ["Service unavailable"], "errors": {}})
         if (fake.validate_responses and 200 <= status < 300 and answer is not None
                 and openapi_check.first_response_of_its_kind(method, path, status)):
             with warnings.catch_warnings():
@@ -181,7 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _send(self, status: int, answer: Any, headers: Optional[dict[str, str]] = None) -> None:
-        data = json.dumps(answer).encode() if answer is not None else b""
+        self._send_raw(status, json.dumps(answer).encode() if answer is not None else b"", headers)
+
+    def _send_raw(self, status: int, data: bytes, headers: Optional[dict[str, str]] = None) -> None:
         self.send_response(status)
         if data:
             self.send_header("Content-Type", "application/json;charset=UTF-8")

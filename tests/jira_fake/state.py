@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import itertools
+import time
 import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from .refusal import JiraRefusal
 from .variants import Variant
+from .workflow import CATEGORIES, Workflow
 
+TYPE_NAMES_ES = {"Epic": "Épica", "Story": "Historia", "Task": "Tarea", "Sub-task": "Subtarea", "Subtask": "Subtarea"}
+TYPE_AVATARS = {"Epic": 10307, "Story": 10315, "Task": 10318}  # Jira's default issue type avatars (sub-task 10316)
+TYPE_LEVELS = {"Epic": 1, "Story": 0, "Task": 0}  # Cloud's hierarchyLevel (sub-tasks -1)
 BLOCKS = {"id": "10000", "name": "Blocks", "inward": "is blocked by", "outward": "blocks"}
 LINK_TYPES = [BLOCKS,
               {"id": "10001", "name": "Cloners", "inward": "is cloned by", "outward": "clones"},
               {"id": "10003", "name": "Relates", "inward": "relates to", "outward": "relates to"}]
-
-
-class JiraRefusal(Exception):
-    """A 4xx answer: status plus Jira's error body."""
-
-    def __init__(self, status: int, messages: list[str] | None = None, errors: dict[str, str] | None = None):
-        super().__init__(messages or errors)
-        self.status = status
-        self.body = {"errorMessages": messages or [], "errors": errors or {}}
 
 
 @dataclass
@@ -32,6 +29,8 @@ class Issue:
     type_name: str
     fields: dict[str, Any]
     properties: dict[str, Any] = field(default_factory=dict)
+    status: str = "To Do"  # a name in workflow.STATUSES
+    created: float = 0.0  # time.monotonic() at creation (for the search lag of Cloud's eventual consistency)
 
 
 @dataclass
@@ -43,27 +42,43 @@ class Sprint:
     start: str = ""
     end: str = ""
     goal: str = ""
+    complete: str = ""  # completeDate, set when the sprint is closed
 
 
-class JiraState:
+class JiraState(Workflow):
     """One project on one site. Thread-safe: the HTTP server handles requests on several threads."""
 
-    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1) -> None:
+    def __init__(self, variant: Variant, project: str = "RAG", *, boards: int = 1, kanban_boards: int = 0,
+                 language: str = "en") -> None:
         self.variant = variant
         self.project = project
         self.project_id = "10000"
         self.lock = threading.RLock()
         self.issues: dict[str, Issue] = {}
         self.links: list[tuple[str, str, str]] = []  # (type name, inward key, outward key): inward <outward> outward
-        self.boards = [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        # kanban boards (no sprints) come first in the listing: with 50 or more, the scrum board is on a later page
+        self.boards = [{"id": 100 + n, "name": f"{project} kanban {n}", "type": "kanban"} for n in range(kanban_boards)]
+        self.boards += [{"id": n, "name": f"{project} board {n}", "type": "scrum"} for n in range(1, boards + 1)]
+        self.edit_hidden: set[str] = set()  # fields on the create screens but not on the edit screens
+        self.board_estimates = True  # False: boards estimate by issue count (no field, no estimation API)
+        #: Cloud's enhanced search is eventually consistent: issues younger than this many seconds are missing
+        #: from search results unless their id is in `reconcileIssues` (GET /issue/{key} always sees them)
+        self.search_lag = 0.0
         self.sprints: dict[int, Sprint] = {}
         self.issue_sprints: dict[str, list[int]] = {}
         self._ids = itertools.count(10001)
         self._numbers = itertools.count(1)
         self._sprint_ids = itertools.count(1)
         type_names = ["Epic", "Story", "Task", variant.subtask_name]
-        self.types = {name: {"id": str(10000 + i), "name": name, "subtask": name == variant.subtask_name,
-                             "description": name} for i, name in enumerate(type_names)}
+        # keyed by the English name; "name" is what the site shows (language="es": a Spanish site, where only the
+        # hierarchy level (Cloud) and the default avatars tell an epic and a story apart)
+        shown = TYPE_NAMES_ES if language == "es" else {}
+        self.types = {name: {"id": str(10000 + i), "name": shown.get(name, name),
+                             "subtask": name == variant.subtask_name,
+                             "description": name, "avatarId": TYPE_AVATARS.get(name, 10316),
+                             **({"hierarchyLevel": TYPE_LEVELS.get(name, -1)} if variant.cloud else {})}
+                      for i, name in enumerate(type_names)}
+        self.type_names = {t["id"]: name for name, t in self.types.items()}
         base = {"summary": True, "description": False, "labels": False, "issuetype": True, "project": True,
                 "reporter": False}
         self.screens = {name: {**base, **variant.screens.get(name, {})} for name in type_names}
@@ -96,7 +111,7 @@ class JiraState:
         if project not in (self.project, self.project_id):
             raise JiraRefusal(400, errors={"project": "valid project is required"})
         issue_type = self.type_by_id((values.get("issuetype") or {}).get("id", ""))
-        name = issue_type["name"]
+        name = self.type_names[issue_type["id"]]
         screen = self.screens[name]
         errors = {}
         for field_id in values:
@@ -111,7 +126,8 @@ class JiraState:
             raise JiraRefusal(400, errors=errors)
         with self.lock:
             number = next(self._numbers)
-            issue = Issue(id=next(self._ids), key=f"{self.project}-{number}", type_name=name, fields={})
+            issue = Issue(id=next(self._ids), key=f"{self.project}-{number}", type_name=name, fields={},
+                          created=time.monotonic())
             self._apply(issue, values)
             issue.fields.setdefault("labels", [])
             for prop in payload.get("properties") or []:
@@ -164,7 +180,7 @@ class JiraState:
         values = dict(body.get("fields") or {})
         screen = self.screens[issue.type_name]
         errors = {f: f"Field '{f}' cannot be set. It is not on the appropriate screen, or unknown."
-                  for f in values if f not in screen}
+                  for f in values if f not in screen or f in self.edit_hidden}
         errors.update({k: v for k, v in self._check_values({"summary": issue.fields["summary"], **values},
                                                            issue.type_name, api_version).items()})
         if errors:
@@ -241,11 +257,12 @@ class JiraState:
             s = self.sprints[sprint_id]
             if self.variant.cloud:
                 result.append({"id": s.id, "name": s.name, "state": s.state, "boardId": s.board_id,
-                               "startDate": s.start, "endDate": s.end})
+                               "startDate": s.start, "endDate": s.end, **({"completeDate": s.complete}
+                                                                           if s.complete else {})})
             else:
                 result.append(f"com.atlassian.greenhopper.service.sprint.Sprint@5b1d{s.id}[id={s.id},"
                               f"rapidViewId={s.board_id},state={s.state.upper()},name={s.name},startDate={s.start},"
-                              f"endDate={s.end},completeDate=<null>,sequence={s.id},goal=]")
+                              f"endDate={s.end},completeDate={s.complete or '<null>'},sequence={s.id},goal=]")
         return result
 
     # --- reading -------------------------------------------------------------------------------------------------
@@ -254,7 +271,8 @@ class JiraState:
         values: dict[str, Any] = {}
         everything = dict(issue.fields)
         everything["issuetype"] = self.types[issue.type_name]
-        everything["status"] = {"name": "To Do", "id": "10000", "statusCategory": {"key": "new"}}
+        everything["status"] = self.status_json(issue.status, base)
+        everything.setdefault("resolution", None)
         everything["project"] = {"id": self.project_id, "key": self.project}
         if issue.fields.get("parent"):
             parent = self.issues.get(issue.fields["parent"])
@@ -279,24 +297,46 @@ class JiraState:
         return rendered
 
     def search(self, jql: str) -> list[Issue]:
-        """The small JQL subset sprintgen uses: project = X, labels = Y, sprint in (...), joined by AND."""
-        text = re.sub(r"\s+ORDER BY .*$", "", jql.strip(), flags=re.IGNORECASE)
+        """The small JQL subset sprintgen (push, status) uses, clauses joined by AND: project = X, labels = Y,
+        sprint in (1, 2) / sprint = 1 / sprint in openSprints() / closedSprints(), statusCategory = Done / !=,
+        key in (A-1, A-2), and a trailing ORDER BY created / key / id, ASC or DESC."""
+        order = re.search(r"\s*ORDER BY\s+(created|key|id)(?:\s+(ASC|DESC))?\s*$", jql, flags=re.IGNORECASE)
+        text = jql[:order.start()].strip() if order else jql.strip()
         matches = list(self.issues.values())
-        for clause in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE):
-            clause = clause.strip()
-            equal = re.fullmatch(r'(\w+)\s*=\s*"?([^"]+)"?', clause)
-            inside = re.fullmatch(r"sprint\s+in\s+\(([\d,\s]+)\)", clause, flags=re.IGNORECASE)
-            if equal and equal.group(1) == "project":
-                if equal.group(2) != self.project:
-                    raise JiraRefusal(400, [f"The value '{equal.group(2)}' does not exist for the field 'project'."])
-            elif equal and equal.group(1) == "labels":
-                matches = [i for i in matches if equal.group(2) in i.fields.get("labels", [])]
-            elif inside:
-                ids = {int(x) for x in inside.group(1).split(",")}
-                matches = [i for i in matches if ids & set(self.issue_sprints.get(i.key, []))]
-            else:
-                raise JiraRefusal(400, [f"Error in the JQL Query: the fake does not understand '{clause}'"])
-        return sorted(matches, key=lambda i: i.id)
+        for clause in (re.split(r"\s+AND\s+", text, flags=re.IGNORECASE) if text else []):
+            matches = self._filter(clause.strip(), matches)
+        descending = bool(order and (order.group(2) or "").upper() == "DESC")
+        return sorted(matches, key=lambda i: i.id, reverse=descending)
+
+    def _filter(self, clause: str, matches: list[Issue]) -> list[Issue]:
+        equal = re.fullmatch(r'(\w+)\s*(!?=)\s*"?([^"]+?)"?', clause)
+        inside = re.fullmatch(r"(\w+)\s+in\s+\(([^)]*)\)", clause, flags=re.IGNORECASE)
+        function = re.fullmatch(r"sprint\s+in\s+(openSprints|closedSprints)\(\)", clause, flags=re.IGNORECASE)
+        field_name = (equal or inside).group(1).lower() if (equal or inside) else ""
+        if equal and field_name == "project":
+            if equal.group(3) not in (self.project, self.project_id):
+                raise JiraRefusal(400, [f"The value '{equal.group(3)}' does not exist for the field 'project'."])
+            return matches
+        if equal and field_name == "labels" and equal.group(2) == "=":
+            return [i for i in matches if equal.group(3) in i.fields.get("labels", [])]
+        if equal and field_name == "statuscategory":
+            wanted = next((k for k, c in CATEGORIES.items() if equal.group(3).lower() in (k, c["name"].lower())),
+                          None)
+            if wanted is None:
+                raise JiraRefusal(400, [f"The value '{equal.group(3)}' does not exist for the field "
+                                        "'statusCategory'."])
+            return [i for i in matches if (self.category(i.key) == wanted) == (equal.group(2) == "=")]
+        if (equal and field_name == "sprint" and equal.group(2) == "=") or (inside and field_name == "sprint"):
+            ids = {int(x) for x in (equal.group(3) if equal else inside.group(2)).split(",") if x.strip()}
+            return [i for i in matches if ids & set(self.issue_sprints.get(i.key, []))]
+        if inside and field_name in ("key", "issuekey"):
+            keys = {x.strip().strip('"') for x in inside.group(2).split(",")}
+            return [i for i in matches if i.key in keys]
+        if function:
+            states = {"active", "future"} if function.group(1).lower() == "opensprints" else {"closed"}
+            return [i for i in matches
+                    if any(self.sprints[s].state in states for s in self.issue_sprints.get(i.key, []))]
+        raise JiraRefusal(400, [f"Error in the JQL Query: the fake does not understand '{clause}'"])
 
     # --- assertions ----------------------------------------------------------------------------------------------
     def by_identity(self) -> dict[str, list[Issue]]:

@@ -118,4 +118,14 @@ def data_center() -> Variant:
     )
 
 
-VARIANTS = {"cloud-company": cloud_company, "cloud-team": cloud_team, "data-center": data_center}
+def cloud_points_off_screen() -> Variant:
+    """Cloud company-managed where the Story screens lack the points field (common in practice: Jira answers 400
+    "cannot be set. It is not on the appropriate screen"); the board still estimates with it."""
+    variant = cloud_company()
+    variant.name = "cloud-points-off-screen"
+    del variant.screens["Story"]["customfield_10026"]
+    return variant
+
+
+VARIANTS = {"cloud-company": cloud_company, "cloud-team": cloud_team, "data-center": data_center,
+            "cloud-points-off-screen": cloud_points_off_screen}
