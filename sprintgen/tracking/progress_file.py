@@ -59,6 +59,18 @@ class ProgressDocument(BaseModel):
     sprints: list[SprintProgress] = Field(default_factory=list)
 
 
+def progress_schema() -> dict[str, Any]:
+    """The JSON Schema of a JSON progress file: a list of rows, or {stories: [rows], sprints: [...]}."""
+    document = ProgressDocument.model_json_schema(mode="validation")
+    defs = document.pop("$defs", {})
+    row = {"$ref": "#/$defs/ProgressRow"}
+    status = defs["ProgressRow"]["properties"]["status"]
+    status["examples"] = [w for words in STATUS_WORDS.values() for w in words]  # not an enum: case is ignored
+    status["description"] += " Compared without case; '_' and '-' count as spaces."
+    return {"$defs": {**defs, "ProgressDocument": document},
+            "anyOf": [{"type": "array", "items": row}, {"$ref": "#/$defs/ProgressDocument"}]}
+
+
 def load_progress(path: str | Path) -> Progress:
     """Progress from a .csv or .json file (by suffix; content starting with '[' or '{' is read as JSON)."""
     text = read_text(path, "progress file")
