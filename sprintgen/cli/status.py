@@ -101,4 +101,4 @@ def _from_jira(plan, project: str, board: int | None, url: str | None, email: st
     credentials = resolve_credentials(url, email)
     log = (lambda text: click.echo(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
-    return read_progress(connection, plan, project, board)
+    return read_progress(connection, plan, project, board, sprint_prefix)
