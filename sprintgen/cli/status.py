@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
@@ -61,7 +62,11 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
 
         progress = load_progress(progress_file)
     elif project:
-        progress = _from_jira(plan, project.strip(), board, url, email, api_version, verbose, sprint_prefix)
+        project = project.strip()
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]+", project):
+            raise InputError(f"'{project}' is not a Jira project key", where="--project",
+                             hint="a key is upper-case letters, digits and '_', starting with a letter (e.g. RAG)")
+        progress = _from_jira(plan, project, board, url, email, api_version, verbose, sprint_prefix)
     else:
         raise InputError("no progress to read", where="--project",
                          hint="pass --project KEY (Jira) or --progress FILE (a CSV or JSON export)")

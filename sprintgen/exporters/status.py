@@ -8,6 +8,7 @@ from typing import Any
 
 from ..model import format_points
 from . import mermaid
+from .text import cell, code, inline
 
 _LEVELS = ("p50", "p85", "p95")
 
@@ -82,16 +83,12 @@ def render_text(report: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(report: Any) -> str:
     """The status page: summary, epics, velocity, scope change, slipped stories, re-forecast, burn-up, notes."""
     total, forecast = report.total, report.reforecast
     name = report.profile.get("name") or report.profile.get("id")
-    out = [f"# Status: {_cell(name)}", "",
-           f"From {_cell(report.source)}: {_where(report)}.", "",
+    out = [f"# Status: {inline(name)}", "",
+           f"From {inline(report.source)}: {_where(report)}.", "",
            f"- **Done:** {_pts(total.done_points)} of {_pts(total.points)} points "
            f"({total.done_stories} of {total.stories} stories)",
            f"- **In progress:** {_pts(total.in_progress_points)} points ({total.in_progress_stories} stories)",
@@ -103,35 +100,35 @@ def render_markdown(report: Any) -> str:
            "| Epic | Done | In progress | Remaining | Planned end | Re-planned end |",
            "|---|---|---|---|---|---|"]
     for g in report.epics + [total]:
-        title = f"**{_cell(g.title)}**" if g is total else _cell(g.title or g.key)
+        title = f"**{cell(g.title)}**" if g is total else cell(g.title or g.key)
         out.append(f"| {title} | {_pts(g.done_points)} pts ({g.done_stories}) | {_pts(g.in_progress_points)} pts "
                    f"({g.in_progress_stories}) | {_pts(g.remaining_points)} pts ({g.remaining_stories}) | "
                    f"{_sprint(g.planned_last_sprint)} | {_sprint(g.replanned_last_sprint)} |")
     out += ["", "## Velocity", ""]
     if report.velocity:
         out += ["| Sprint | Completed | Capacity | Planned |", "|---|---|---|---|"]
-        out += [f"| {_cell(v.name)} | {_pts(v.completed_points)} | {_pts(v.capacity)} | {_pts(v.planned_points)} |"
+        out += [f"| {cell(v.name)} | {_pts(v.completed_points)} | {_pts(v.capacity)} | {_pts(v.planned_points)} |"
                 for v in report.velocity]
     else:
         out.append("No sprint is closed yet.")
     scope = report.scope
     out += ["", "## Scope change", "", _scope_line(scope) + ".", ""]
     if scope.added:
-        out.append("- Added: " + ", ".join(f"`{_cell(k)}`" for k in scope.added))
+        out.append("- Added: " + ", ".join(code(k) for k in scope.added))
     if scope.removed:
-        out.append("- Removed: " + ", ".join(f"`{_cell(k)}`" for k in scope.removed))
+        out.append("- Removed: " + ", ".join(code(k) for k in scope.removed))
     for change in scope.reestimated:
-        out.append(f"- Re-estimated: `{_cell(change.key)}` {_pts(change.planned)} -> {_pts(change.now)}")
+        out.append(f"- Re-estimated: {code(change.key)} {_pts(change.planned)} -> {_pts(change.now)}")
     out += ["", "## Slipped", ""]
     if report.slipped:
         out += ["| Story | Planned in | Status | Epic re-planned end |", "|---|---|---|---|"]
         ends = {g.key: g for g in report.epics}
         for s in report.slipped:
             epic = ends.get(s.epic)
-            end = (f"{_cell(epic.title)}: {_sprint(epic.planned_last_sprint)} -> {_sprint(epic.replanned_last_sprint)}"
+            end = (f"{cell(epic.title)}: {_sprint(epic.planned_last_sprint)} -> {_sprint(epic.replanned_last_sprint)}"
                    if epic else "-")
             status = s.status.replace("_", " ") + ("" if s.found else ", not in the tracker")
-            out.append(f"| {_cell(s.title)} (`{_cell(s.key)}`) | sprint {s.planned_sprint} | {status} | {end} |")
+            out.append(f"| {cell(s.title)} ({code(s.key)}) | sprint {s.planned_sprint} | {status} | {end} |")
     else:
         out.append("Nothing planned in a closed sprint is left undone.")
     out += ["", "## Burn-up", "", "```mermaid", mermaid.burnup(report.burnup), "```", "",
@@ -139,7 +136,7 @@ def render_markdown(report: Any) -> str:
             + mermaid.BURNUP_SERIES[1][2] + ") and the forecast cone from today's done points to the whole scope at "
             "P50 (" + mermaid.BURNUP_SERIES[2][2] + "), P85 (" + mermaid.BURNUP_SERIES[3][2] + ") and P95 ("
             + mermaid.BURNUP_SERIES[4][2] + ").", "", "## Notes", ""]
-    out += [f"- {_cell(note)}" for note in report.notes]
+    out += [f"- {inline(note)}" for note in report.notes]
     return "\n".join(out) + "\n"
 
 
