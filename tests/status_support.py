@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sprintgen.planner import PlanRequest, plan_and_team
+from sprintgen.pipeline import PlanRequest, plan_and_team
 from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress
 from sprintgen.tracking.report import build_status
 

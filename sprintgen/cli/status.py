@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .options import _date, emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.options import _date, emit, forecast_options, plan_request, profile_options, team_options
 
 STATUS_FORMATS = ("text", "markdown", "json")
 
@@ -46,9 +46,9 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
       sprintgen status --profile rag --team team.yaml --progress progress.csv -o status.md
       sprintgen status --profile rag --team team.yaml --project RAG --replan --format json
     """
-    from ..errors import InputError
-    from ..planner import plan_and_team
-    from ..tracking.report import build_status
+    from sprintgen.errors import InputError
+    from sprintgen.pipeline import plan_and_team
+    from sprintgen.tracking.report import build_status
 
     fmt = _format(fmt, output, replan)
     if progress_file and project:
@@ -58,7 +58,7 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
     settings = request.forecast
     plan, team = plan_and_team(request)
     if progress_file:
-        from ..tracking.progress_file import load_progress
+        from sprintgen.tracking.progress_file import load_progress
 
         progress = load_progress(progress_file)
     elif project:
@@ -73,11 +73,11 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
     report, remaining_plan = build_status(plan, team, progress, settings=settings, sprint_prefix=sprint_prefix,
                                           commitment=commitment)
     if replan:
-        from ..exporters import get_exporter
+        from sprintgen.exporters import get_exporter
 
         emit(get_exporter(fmt).render(remaining_plan), output)
         return
-    from ..exporters import status as render
+    from sprintgen.exporters import status as render
 
     text = {"text": render.render_text, "markdown": render.render_markdown, "json": render.render_json}[fmt](report)
     emit(text, output)
@@ -90,7 +90,7 @@ def _format(fmt: str | None, output: str | None, replan: bool) -> str:
         suffix = Path(output).suffix.lower() if output else ""
         return {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(suffix, "text")
     if fmt not in STATUS_FORMATS:
-        from ..errors import InputError
+        from sprintgen.errors import InputError
 
         raise InputError(f"unknown status format '{fmt}'", where="--format",
                          hint=f"choose one of: {', '.join(STATUS_FORMATS)} (any plan format with --replan)")
@@ -99,9 +99,9 @@ def _format(fmt: str | None, output: str | None, replan: bool) -> str:
 
 def _from_jira(plan, project: str, board: int | None, url: str | None, email: str | None, api_version: str,
                verbose: bool, sprint_prefix: str):
-    from ..tracker.connection import open_connection
-    from ..tracker.credentials import resolve_credentials
-    from ..tracker.progress import read_progress
+    from sprintgen.tracker.connection import open_connection
+    from sprintgen.tracker.credentials import resolve_credentials
+    from sprintgen.tracker.progress import read_progress
 
     credentials = resolve_credentials(url, email)
     log = (lambda text: click.echo(text, err=True)) if verbose else None

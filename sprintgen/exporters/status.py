@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import format_points
-from . import mermaid
-from .text import cell, code, inline
+from sprintgen.model import format_points
+from sprintgen.diagrams import mermaid
+from sprintgen.exporters.text import cell, code, inline
 
 _LEVELS = ("p50", "p85", "p95")
 

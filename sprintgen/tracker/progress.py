@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..model import Plan
-from ..tracking.progress import ItemProgress, Progress, SprintProgress, status_of
-from .connection import JiraConnection
-from .desired import PROPERTY_KEY, plan_label
-from .fields import EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan, load_fields
-from .inventory import parse_issue, search_issues
-from .sprints import RemoteSprint, board_sprints, find_board, sprint_refs
+from sprintgen.model import Plan
+from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress, status_of
+from sprintgen.tracker.connection import JiraConnection
+from sprintgen.tracker.desired import PROPERTY_KEY, plan_label
+from sprintgen.tracker.fields import EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan, load_fields
+from sprintgen.tracker.inventory import parse_issue, search_issues
+from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board, sprint_refs
 
 _CATEGORY = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
 
@@ -85,7 +85,7 @@ def _search(connection: JiraConnection, jql: str, fields: FieldPlan, *, properti
 
 
 def _read_property(connection: JiraConnection, key: str) -> dict[str, Any]:
-    from ..errors import RemoteError
+    from sprintgen.errors import RemoteError
 
     try:
         data = connection.get(connection.api(f"issue/{key}/properties/{PROPERTY_KEY}")) or {}

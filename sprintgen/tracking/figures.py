@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from ..model import Plan
-from ..team import Capacities
-from .models import GroupProgress, Reestimate, ScopeChange, Slip, SprintVelocity
-from .progress import ItemProgress, Progress
+from sprintgen.model import Plan
+from sprintgen.capacity import Capacities
+from sprintgen.tracking.models import GroupProgress, Reestimate, ScopeChange, Slip, SprintVelocity
+from sprintgen.tracking.progress import ItemProgress, Progress
 
 
 @dataclass
@@ -97,7 +97,7 @@ def epic_groups(plan: Plan, matched: Matched) -> list[GroupProgress]:
         groups.append(group(epic.key, epic.title, entries(epic.stories) + extra, epic.last_sprint))
     outside = [(i.status, points_of(i, plan)) for i in matched.added if i.epic not in epic_keys]
     if outside:
-        from .remaining import ADDED_EPIC, ADDED_TITLE
+        from sprintgen.tracking.remaining import ADDED_EPIC, ADDED_TITLE
 
         groups.append(group(ADDED_EPIC, ADDED_TITLE, outside))
     return groups

@@ -17,9 +17,9 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError
-from ..yamlio import read_text
-from .progress import STATUS_WORDS, ItemProgress, Progress, SprintProgress, SprintState, status_of
+from sprintgen.errors import InputError
+from sprintgen.inputs.yamlio import read_text
+from sprintgen.tracking.progress import STATUS_WORDS, ItemProgress, Progress, SprintProgress, SprintState, status_of
 
 REQUIRED_COLUMNS = ("key", "status", "points", "sprint")
 OPTIONAL_COLUMNS = ("sprint_state", "issue", "epic", "title")
@@ -166,7 +166,7 @@ def _json_rows(text: str, file: str) -> tuple[list[tuple[int, ProgressRow]], lis
 
 def _item_lines(text: str) -> list[int]:
     """The line of each story row, from the YAML loader (JSON is YAML); empty when it cannot tell."""
-    from ..yamlio import LineDict, LineList, parse_yaml
+    from sprintgen.inputs.yamlio import LineDict, LineList, parse_yaml
 
     try:
         data = parse_yaml(text, "progress")

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import Backlog, BacklogEpic, BacklogStory, Estimate, Plan, SprintOverride, Team
-from ..team import Capacities
-from .progress import ItemProgress
+from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Plan, SprintOverride, Team
+from sprintgen.capacity import Capacities
+from sprintgen.tracking.progress import ItemProgress
 
 ADDED_EPIC = "added"
 ADDED_TITLE = "Added outside the plan's epics"

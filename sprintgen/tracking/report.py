@@ -1,6 +1,6 @@
 """The status report: figures from the progress, the re-plan of what is left, and its re-forecast.
 
-The re-forecast is the plan's own Monte Carlo forecast (`sprintgen.forecast.run_forecast`) run on the remaining work
+The re-forecast is the plan's own Monte Carlo forecast (`sprintgen.forecast.montecarlo.run_forecast`) run on the remaining work
 (`remaining`), packed in the re-plan's order. Velocity is bootstrapped from the closed sprints once
 MIN_OBSERVED_SPRINTS are closed; before that the team file's velocity model is used, and the report says so.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from ..forecast import ForecastSettings, run_forecast
-from ..model import Plan, Team
-from ..schedule import make_plan
-from ..team import Capacities, holiday_sprint, sprint_dates
-from . import figures
-from .models import BurnUpPoint, Commitment, Reforecast, StatusReport
-from .progress import Progress
-from .remaining import Remaining, remaining_backlog, remaining_team
+from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.model import Plan, Team
+from sprintgen.scheduling.schedule import make_plan
+from sprintgen.capacity import Capacities, holiday_sprint, sprint_dates
+from sprintgen.tracking import figures
+from sprintgen.tracking.models import BurnUpPoint, Commitment, Reforecast, StatusReport
+from sprintgen.tracking.progress import Progress
+from sprintgen.tracking.remaining import Remaining, remaining_backlog, remaining_team
 
 #: Closed sprints needed before the forecast trusts the observed velocities over the team file.
 MIN_OBSERVED_SPRINTS = 3
