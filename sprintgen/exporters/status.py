@@ -8,7 +8,7 @@ from typing import Any
 
 from sprintgen.model import format_points
 from sprintgen.diagrams import mermaid
-from sprintgen.exporters.text import cell, code, inline
+from sprintgen.exporters.text import cell, code, inline, plural
 
 _LEVELS = ("p50", "p85", "p95")
 
@@ -90,9 +90,11 @@ def render_markdown(report: Any) -> str:
     out = [f"# Status: {inline(name)}", "",
            f"From {inline(report.source)}: {_where(report)}.", "",
            f"- **Done:** {_pts(total.done_points)} of {_pts(total.points)} points "
-           f"({total.done_stories} of {total.stories} stories)",
-           f"- **In progress:** {_pts(total.in_progress_points)} points ({total.in_progress_stories} stories)",
-           f"- **Remaining:** {_pts(total.remaining_points)} points ({total.remaining_stories} stories)",
+           f"({total.done_stories} of {plural(total.stories, 'story', 'stories')})",
+           f"- **In progress:** {_pts(total.in_progress_points)} points "
+           f"({plural(total.in_progress_stories, 'story', 'stories')})",
+           f"- **Remaining:** {_pts(total.remaining_points)} points "
+           f"({plural(total.remaining_stories, 'story', 'stories')})",
            f"- **Re-forecast:** " + ", ".join(f"{level.upper()} {_sprint(forecast.sprints.get(level))} "
                                             f"({forecast.dates.get(level) or '-'})" for level in _LEVELS),
            f"- **Commitment:** {_change(report)}", "",
