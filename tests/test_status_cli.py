@@ -100,22 +100,27 @@ def test_json_progress_with_sprint_states(tmp_path):
         Draft202012Validator(schema).validate([{"key": "a.s1", "status": "done"}])  # points and sprint required
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("key,status,points\na.s1,done,5\n", "progress.csv:1: header: the header has no column 'sprint'"),
-    ("key,status,points,sprint\na.s1,done,5,Sprint 1\na.s2,almost,5,Sprint 1\n",
+@pytest.mark.parametrize("name, content, expected", [
+    ("progress.csv", "key,status,points\na.s1,done,5\n", "progress.csv:1: header: the header has no column 'sprint'"),
+    ("progress.csv", "key,status,points,sprint\na.s1,done,5,Sprint 1\na.s2,almost,5,Sprint 1\n",
      "progress.csv:3: status: unknown status 'almost'; write one of: to do, in progress, done, removed"),
-    ("key,status,points,sprint\na.s1,done,five,Sprint 1\n",
+    ("progress.csv", "key,status,points,sprint\na.s1,done,five,Sprint 1\n",
      "progress.csv:2: points: 'five' is not a number of points"),
-    ("key,status,points,sprint\na.s1,done,-1,Sprint 1\n", "progress.csv:2: points: "),
-    ("key,status,points,sprint\na.s1,done,5,Sprint 1\n\na.s1,done,5,Sprint 2\n",
+    ("progress.csv", "key,status,points,sprint\na.s1,done,-1,Sprint 1\n", "progress.csv:2: points: "),
+    ("progress.csv", "key,status,points,sprint\na.s1,done,5,Sprint 1\n\na.s1,done,5,Sprint 2\n",
      "progress.csv:4: key: 'a.s1' appears twice (first on line 2)"),
-    ("key,status,points,sprint,sprint_state\na.s1,done,5,S1,closed\na.s2,done,5,S1,active\n",
+    ("progress.csv", "key,status,points,sprint,sprint_state\na.s1,done,5,S1,closed\na.s2,done,5,S1,active\n",
      "progress.csv:3: sprint_state: sprint 'S1' is 'closed' earlier in the file and 'active' here"),
-    ("key,status,points,sprint\n,done,5,S1\n", "progress.csv:2: key: is empty"),
+    ("progress.csv", "key,status,points,sprint\n,done,5,S1\n", "progress.csv:2: key: is empty"),
+    ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n  {"key": "a.s2", "status":\n',
+     "progress.json:4: not valid JSON"),
+    ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n'
+                      '  {"key": "a.s2", "status": "done"}\n]\n', "progress.json:3: points: is missing"),
+    ("progress.json", '{"stories": 3}', "progress.json:1: stories: a JSON progress file is a list of rows"),
 ])
-def test_a_bad_progress_csv_is_one_line_naming_file_and_line(tmp_path, content, expected):
+def test_a_bad_progress_file_is_one_line_naming_file_and_line(tmp_path, name, content, expected):
     profile = even_profile(tmp_path)
-    path = tmp_path / "progress.csv"
+    path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     result = _status(profile, "--progress", str(path))
     assert result.exit_code == 2
@@ -123,22 +128,6 @@ def test_a_bad_progress_csv_is_one_line_naming_file_and_line(tmp_path, content, 
     line = result.stderr.strip()
     assert "\n" not in line and "Traceback" not in line
     assert line.startswith("sprintgen: error: ") and expected in line.replace(str(tmp_path) + "/", "")
-
-
-@pytest.mark.parametrize("content, expected", [
-    ('[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n  {"key": "a.s2", "status": "done",\n',
-     "progress.json:4: not valid JSON"),
-    ('[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n  {"key": "a.s2", "status": "done"}\n]\n',
-     "progress.json:3: points: is missing"),
-    ('{"stories": 3}', "progress.json:1: stories: a JSON progress file is a list of rows"),
-])
-def test_a_bad_progress_json_is_one_line_naming_file_and_line(tmp_path, content, expected):
-    profile = even_profile(tmp_path)
-    path = tmp_path / "progress.json"
-    path.write_text(content, encoding="utf-8")
-    result = _status(profile, "--progress", str(path))
-    assert result.exit_code == 2, result.output
-    assert expected in result.stderr.replace(str(tmp_path) + "/", "") and result.stderr.count("\n") == 1
 
 
 def test_status_needs_one_source_and_a_known_format(tmp_path):
