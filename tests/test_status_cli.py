@@ -112,8 +112,8 @@ def test_json_progress_with_sprint_states(tmp_path):
     ("progress.csv", "key,status,points,sprint,sprint_state\na.s1,done,5,S1,closed\na.s2,done,5,S1,active\n",
      "progress.csv:3: sprint_state: sprint 'S1' is 'closed' earlier in the file and 'active' here"),
     ("progress.csv", "key,status,points,sprint\n,done,5,S1\n", "progress.csv:2: key: is empty"),
-    ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n  {"key": "a.s2", "status":\n',
-     "progress.json:4: not valid JSON"),
+    ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n'
+                      '  {"key": "a.s2", "status":\n', "progress.json:4: not valid JSON"),
     ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n'
                       '  {"key": "a.s2", "status": "done"}\n]\n', "progress.json:3: points: is missing"),
     ("progress.json", '{"stories": 3}', "progress.json:1: stories: a JSON progress file is a list of rows"),

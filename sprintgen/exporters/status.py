@@ -95,7 +95,7 @@ def render_markdown(report: Any) -> str:
            f"({plural(total.in_progress_stories, 'story', 'stories')})",
            f"- **Remaining:** {_pts(total.remaining_points)} points "
            f"({plural(total.remaining_stories, 'story', 'stories')})",
-           f"- **Re-forecast:** " + ", ".join(f"{level.upper()} {_sprint(forecast.sprints.get(level))} "
+           "- **Re-forecast:** " + ", ".join(f"{level.upper()} {_sprint(forecast.sprints.get(level))} "
                                             f"({forecast.dates.get(level) or '-'})" for level in _LEVELS),
            f"- **Commitment:** {_change(report)}", "",
            "## Epics", "",

@@ -14,9 +14,10 @@ from sprintgen.model import Plan
 from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress, status_of
 from sprintgen.tracker.connection import JiraConnection
 from sprintgen.tracker.desired import PROPERTY_KEY, plan_label
-from sprintgen.tracker.fields import EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan, load_fields
+from sprintgen.tracker.fields import (EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan,
+                                      load_fields)
 from sprintgen.tracker.inventory import parse_issue, search_issues
-from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board, sprint_refs
+from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board
 
 _CATEGORY = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
 

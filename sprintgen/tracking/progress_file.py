@@ -123,7 +123,8 @@ def _csv_rows(text: str, file: str) -> tuple[list[tuple[int, ProgressRow]], list
             if not any(v.strip() for v in values):
                 continue
             line = reader.line_num
-            cells = {c: (v.strip() or None) for c, v in zip(columns, values) if c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS}
+            known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+            cells = {c: (v.strip() or None) for c, v in zip(columns, values) if c in known}
             for column in REQUIRED_COLUMNS:
                 cells.setdefault(column, None)
             if cells.get("key") is None or cells.get("status") is None:

@@ -1,7 +1,7 @@
 """The status report: figures from the progress, the re-plan of what is left, and its re-forecast.
 
-The re-forecast is the plan's own Monte Carlo forecast (`sprintgen.forecast.montecarlo.run_forecast`) run on the remaining work
-(`remaining`), packed in the re-plan's order. Velocity is bootstrapped from the closed sprints once
+The re-forecast is the plan's own Monte Carlo forecast (`sprintgen.forecast.montecarlo.run_forecast`) run on the
+remaining work (`remaining`), packed in the re-plan's order. Velocity is bootstrapped from the closed sprints once
 MIN_OBSERVED_SPRINTS are closed; before that the team file's velocity model is used, and the report says so.
 """
 
@@ -94,7 +94,8 @@ def _reforecast(plan: Plan, team: Team, replan: Plan, remaining: Remaining, basi
         previous = Commitment(sprint=holiday_sprint(team, commitment), date=commitment.isoformat())
     else:
         before = plan.forecast or {}
-        previous = Commitment(sprint=(before.get("sprints") or {}).get(level), date=(before.get("dates") or {}).get(level))
+        previous = Commitment(sprint=(before.get("sprints") or {}).get(level),
+                              date=(before.get("dates") or {}).get(level))
     result = Reforecast(velocity_basis=basis, velocity_note=note, observed_velocities=observed, sprints=sprints,
                         dates=dates, confidence=CONFIDENCE, previous=previous,
                         previous_source="--commitment" if commitment else "plan",
