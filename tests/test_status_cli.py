@@ -117,6 +117,7 @@ def test_json_progress_with_sprint_states(tmp_path):
     ("progress.json", '[\n  {"key": "a.s1", "status": "done", "points": 5, "sprint": "S1"},\n'
                       '  {"key": "a.s2", "status": "done"}\n]\n', "progress.json:3: points: is missing"),
     ("progress.json", '{"stories": 3}', "progress.json:1: stories: a JSON progress file is a list of rows"),
+    ("progress.json", "[" * 100_000 + "]" * 100_000, "progress.json: nested too deeply to be a progress file"),
 ])
 def test_a_bad_progress_file_is_one_line_naming_file_and_line(tmp_path, name, content, expected):
     profile = even_profile(tmp_path)

@@ -111,3 +111,26 @@ def test_nothing_pushed_is_explained_not_guessed(tmp_path):
     assert any("None of the plan's 4 stories is in Jira: push the plan first" in n for n in report.notes)
     assert report.scope.added == ["RAG-1"]
     assert report.total.remaining_points == 23  # the whole plan (20) and the added issue (3)
+
+
+def test_the_replan_keeps_future_pins_and_frees_pins_in_closed_sprints(tmp_path):
+    path = tmp_path / "pinned.yaml"
+    pins = {"{key: store, title: Store, estimate: 3-5}": "{key: store, title: Store, estimate: 3-5, sprint: 1}",
+            "{key: pipeline, title: Pipeline, estimate: 5,": "{key: pipeline, title: Pipeline, estimate: 5, sprint: 2,",
+            "{key: cite, title: Cite, estimate: 3,": "{key: cite, title: Cite, estimate: 3, sprint: 6,"}
+    text = MINI
+    for old, new in pins.items():
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    plan, team = plan_for(path)
+    assert {s.key: s.sprint for s in plan.stories} == {"ingest.store": 1, "ingest.pipeline": 2, "answer.retrieve": 3,
+                                                       "answer.cite": 6}
+    progress = Progress(source="t", items=[
+        ItemProgress(key="ingest.store", status="done", points=4, sprint="Sprint 1"),
+        ItemProgress(key="ingest.pipeline", status="todo", points=5, sprint="Sprint 3")],
+        sprints=[SprintProgress(name=f"Sprint {n}", state="closed") for n in (1, 2)])
+    report, replan = status_of(plan, team, progress, settings=ForecastSettings(trials=100))
+    placed = {s.key: s.sprint for s in replan.stories}
+    assert placed["answer.cite"] == 6  # pinned to a future sprint: kept
+    assert placed["ingest.pipeline"] == 3  # pinned to sprint 2, now closed: it slipped and is planned first
+    assert [s.key for s in report.slipped] == ["ingest.pipeline"]

@@ -141,6 +141,8 @@ def _json_rows(text: str, file: str) -> tuple[list[tuple[int, ProgressRow]], lis
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise _error(file, None, "nested too deeply to be a progress file") from None
     lines = _item_lines(text)
     sprints: list[SprintProgress] = []
     if isinstance(data, dict):
