@@ -74,7 +74,7 @@ def test_fewer_than_three_closed_sprints_fall_back_to_the_team_and_say_so(tmp_pa
     three, _ = status_of(plan, team, sprints_done(plan, 3), settings=ForecastSettings(trials=200))
     assert three.reforecast.velocity_basis == "observed"
     assert three.reforecast.observed_velocities == [10, 10, 10]
-    assert three.reforecast.forecast["velocity"]["history"] == [10, 10, 10]
+    assert three.reforecast.forecast.velocity["history"] == [10, 10, 10]
 
 
 def test_zero_spread_reproduces_the_deterministic_replan(tmp_path):
@@ -85,7 +85,7 @@ def test_zero_spread_reproduces_the_deterministic_replan(tmp_path):
     assert report.reforecast.sprints == {"p50": 5, "p85": 5, "p95": 5}
     assert report.reforecast.dates["p85"] == "2027-03-14"  # the end of sprint 5 in the plan's calendar
     previous = report.reforecast.previous  # the plan's own P85 (its forecast has velocity uncertainty)
-    assert (previous.sprint, previous.date) == (plan.forecast["sprints"]["p85"], plan.forecast["dates"]["p85"])
+    assert (previous.sprint, previous.date) == (plan.forecast.sprints.p85, plan.forecast.dates.p85.isoformat())
     assert report.reforecast.change_sprints == 5 - previous.sprint
 
 

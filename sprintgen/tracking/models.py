@@ -6,6 +6,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
+from sprintgen.model import Forecast
+
 
 class GroupProgress(BaseModel):
     """Stories and points of an epic (or the whole plan): done, in progress, remaining (= not done, in progress
@@ -96,7 +98,7 @@ class Reforecast(BaseModel):
     change_sprints: Optional[int] = None
     change_days: Optional[int] = None
     replan_sprints: int = 0  # the last sprint of the deterministic re-plan
-    forecast: dict[str, Any] = Field(default_factory=dict)  # the forecast object, as in the plan JSON
+    forecast: Optional[Forecast] = None  # the forecast of the remaining work, as in the plan JSON
 
 
 class BurnUpPoint(BaseModel):

@@ -82,9 +82,9 @@ def _velocity_basis(observed: list[float], team: Team) -> tuple[str, str]:
 
 def _reforecast(plan: Plan, team: Team, replan: Plan, remaining: Remaining, basis: str, note: str,
                 observed: list[float], done_now: float, commitment: Optional[dt.date]) -> Reforecast:
-    forecast = replan.forecast or {}
-    if remaining.backlog.stories:
-        sprints = {k: int(v) for k, v in forecast["sprints"].items() if k in ("p50", "p85", "p95")}
+    forecast = replan.forecast
+    if remaining.backlog.stories and forecast is not None:
+        sprints = {k: int(getattr(forecast.sprints, k)) for k in ("p50", "p85", "p95")}
     else:  # nothing left: it finished in the last sprint that saw work
         end = remaining.closed + (1 if done_now > 0 else 0)
         sprints = dict.fromkeys(("p50", "p85", "p95"), end)
@@ -93,9 +93,10 @@ def _reforecast(plan: Plan, team: Team, replan: Plan, remaining: Remaining, basi
     if commitment is not None:
         previous = Commitment(sprint=holiday_sprint(team, commitment), date=commitment.isoformat())
     else:
-        before = plan.forecast or {}
-        previous = Commitment(sprint=(before.get("sprints") or {}).get(level),
-                              date=(before.get("dates") or {}).get(level))
+        before = plan.forecast
+        date = getattr(before.dates, level) if before is not None else None
+        previous = Commitment(sprint=getattr(before.sprints, level) if before is not None else None,
+                              date=date.isoformat() if date else None)
     result = Reforecast(velocity_basis=basis, velocity_note=note, observed_velocities=observed, sprints=sprints,
                         dates=dates, confidence=CONFIDENCE, previous=previous,
                         previous_source="--commitment" if commitment else "plan",
