@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,17 @@ def test_the_burnup_renders_with_mermaid_cli(tmp_path):
                             env={**os.environ, "SPRINTGEN_MMDC": mmdc_path()})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 files rendered (1 diagrams)" in result.stdout
+
+
+def test_tracker_text_cannot_break_the_markdown(tmp_path):
+    profile = even_profile(tmp_path)
+    rows = [{"key": "a.s1", "status": "done", "points": "5", "sprint": "<script>x</script> | S1",
+             "sprint_state": "closed"},
+            {"key": "`evil` | key", "status": "todo", "points": "1", "sprint": "", "sprint_state": ""}]
+    out = tmp_path / "status.md"
+    assert _status(profile, "--progress", str(write_csv(tmp_path / "p.csv", rows)), "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert re.search(r"(?<!\\)<script", page) is None  # every '<' escaped: no HTML tag opens
+    velocity = next(line for line in page.splitlines() if "script" in line)
+    assert velocity.startswith("| \\<script>x\\</script> \\| S1 | 5 |")  # and '|' cannot end the cell
+    assert "- Added: `` `evil` ∣ key ``" in page  # a code span longer than any backtick run inside
