@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sprintgen.pipeline import PlanRequest, plan_and_team
-from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress
+from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
 from sprintgen.tracking.report import build_status
 
 START = "2027-01-04"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sprintgen.forecast.montecarlo import ForecastSettings
-from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress
+from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
 
 from .status_support import even_profile, plan_for, sprints_done, status_of
 

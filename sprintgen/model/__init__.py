@@ -9,10 +9,13 @@ from sprintgen.model.common import KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, f
 from sprintgen.model.forecast import DatePercentiles, EpicForecast, Forecast, Percentiles, RollUp
 from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedSprint, PlannedStory, TeamSummary
 from sprintgen.model.profile import Epic, Parameter, Profile, Risk, Story
+from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
+from sprintgen.model.status import StatusReport
 from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
-    "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member",
-    "Parameter", "Percentiles", "Plan", "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride",
-    "SprintSettings", "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday",
+    "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast",
+    "Estimate", "Forecast", "Finding", "ItemProgress", "Member", "Parameter", "Percentiles", "Plan", "PlannedEpic",
+    "PlannedSprint", "PlannedStory", "Profile", "Progress", "Risk", "RollUp", "SprintOverride", "SprintProgress",
+    "SprintSettings", "StatusReport", "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from sprintgen.model import Plan
-from sprintgen.tracking.progress import ItemProgress, Progress, SprintProgress, status_of
+from sprintgen.model.progress import ItemProgress, Progress, SprintProgress, status_of
 from sprintgen.tracker.connection import JiraConnection
 from sprintgen.tracker.desired import PROPERTY_KEY, plan_label
 from sprintgen.tracker.fields import (EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan,

@@ -17,8 +17,8 @@ from typing import Iterable, Optional
 
 from sprintgen.model import Plan
 from sprintgen.capacity import Capacities
-from sprintgen.tracking.models import GroupProgress, Reestimate, ScopeChange, Slip, SprintVelocity
-from sprintgen.tracking.progress import ItemProgress, Progress
+from sprintgen.model.status import GroupProgress, Reestimate, ScopeChange, Slip, SprintVelocity
+from sprintgen.model.progress import ItemProgress, Progress
 
 
 @dataclass

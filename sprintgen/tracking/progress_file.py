@@ -15,60 +15,14 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
 from sprintgen.errors import InputError
 from sprintgen.inputs.yamlio import read_text
-from sprintgen.tracking.progress import STATUS_WORDS, ItemProgress, Progress, SprintProgress, SprintState, status_of
+from sprintgen.model.progress import ItemProgress, Progress, ProgressRow, SprintProgress, status_of
 
 REQUIRED_COLUMNS = ("key", "status", "points", "sprint")
 OPTIONAL_COLUMNS = ("sprint_state", "issue", "epic", "title")
-
-
-class ProgressRow(BaseModel):
-    """One row of a progress file (the published JSON Schema: `sprintgen schema progress`)."""
-
-    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
-
-    key: str = Field(min_length=1, description="The plan's story key (ingest.store), or the tracker's key of an "
-                                               "issue that is not a plan story (added scope).")
-    status: str = Field(description="The status or its category: to do, in progress, done, or removed "
-                                    "(cancelled, won't do); see README.md for every accepted word.")
-    points: Optional[float] = Field(ge=0, description="The current estimate in story points (empty: none).")
-    sprint: Optional[str] = Field(description="The sprint the issue is in, or was last in (empty: backlog).")
-    sprint_state: Optional[SprintState] = Field(default=None, description="The state of that sprint.")
-    issue: Optional[str] = Field(default=None, description="The tracker's key, e.g. RAG-12.")
-    epic: Optional[str] = Field(default=None, description="The plan's epic key of an added issue.")
-    title: Optional[str] = None
-
-    @field_validator("status")
-    @classmethod
-    def _known_status(cls, value: str) -> str:
-        if status_of(value) is None:
-            known = ", ".join(words[0] if words[0] != "todo" else "to do" for words in STATUS_WORDS.values())
-            raise ValueError(f"unknown status '{value}'; write one of: {known} (or a synonym listed in README.md)")
-        return value
-
-
-class ProgressDocument(BaseModel):
-    """A JSON progress file with sprint states."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    stories: list[ProgressRow]
-    sprints: list[SprintProgress] = Field(default_factory=list)
-
-
-def progress_schema() -> dict[str, Any]:
-    """The JSON Schema of a JSON progress file: a list of rows, or {stories: [rows], sprints: [...]}."""
-    document = ProgressDocument.model_json_schema(mode="validation")
-    defs = document.pop("$defs", {})
-    row = {"$ref": "#/$defs/ProgressRow"}
-    status = defs["ProgressRow"]["properties"]["status"]
-    status["examples"] = [w for words in STATUS_WORDS.values() for w in words]  # not an enum: case is ignored
-    status["description"] += " Compared without case; '_' and '-' count as spaces."
-    return {"$defs": {**defs, "ProgressDocument": document},
-            "anyOf": [{"type": "array", "items": row}, {"$ref": "#/$defs/ProgressDocument"}]}
 
 
 def load_progress(path: str | Path) -> Progress:

@@ -15,7 +15,7 @@ from typing import Optional
 
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Plan, SprintOverride, Team
 from sprintgen.capacity import Capacities
-from sprintgen.tracking.progress import ItemProgress
+from sprintgen.model.progress import ItemProgress
 
 ADDED_EPIC = "added"
 ADDED_TITLE = "Added outside the plan's epics"

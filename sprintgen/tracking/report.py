@@ -15,8 +15,8 @@ from sprintgen.model import Plan, Team
 from sprintgen.scheduling.schedule import make_plan
 from sprintgen.capacity import Capacities, holiday_sprint, sprint_dates
 from sprintgen.tracking import figures
-from sprintgen.tracking.models import BurnUpPoint, Commitment, Reforecast, StatusReport
-from sprintgen.tracking.progress import Progress
+from sprintgen.model.status import BurnUpPoint, Commitment, Reforecast, StatusReport
+from sprintgen.model.progress import Progress
 from sprintgen.tracking.remaining import Remaining, remaining_backlog, remaining_team
 
 #: Closed sprints needed before the forecast trusts the observed velocities over the team file.

@@ -1,8 +1,9 @@
-"""The progress a tracker reports for a plan: each issue's status category, points and sprint, and the sprints.
+"""The progress a tracker reports for a plan (what `sprintgen status` reads): each issue's status category, points
+and sprint, and the sprints' states; and the rows of a progress file (`sprintgen status --progress FILE`).
 
-Both inputs of `sprintgen status` end here: a progress file (`progress_file`) and Jira (`sprintgen.tracker.progress`).
-An item's `key` is the plan's story key (e.g. `ingest.store`) when the item is one of the plan's stories, and the
-tracker's own key otherwise (work people added).
+Both inputs of `sprintgen status` end in `Progress`: a progress file (`sprintgen.tracking.progress_file`) and Jira
+(`sprintgen.tracker.progress`). An item's `key` is the plan's story key (e.g. `ingest.store`) when the item is one of
+the plan's stories, and the tracker's own key otherwise (work people added).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Status = Literal["todo", "in_progress", "done", "removed"]
 SprintState = Literal["future", "active", "closed"]
@@ -62,3 +63,37 @@ class Progress(BaseModel):
     def item(self, key: str) -> Optional[ItemProgress]:
         """The item with this key, if any."""
         return next((i for i in self.items if i.key == key), None)
+
+
+class ProgressRow(BaseModel):
+    """One row of a progress file (the published JSON Schema: `sprintgen schema progress`)."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+    key: str = Field(min_length=1, description="The plan's story key (ingest.store), or the tracker's key of an "
+                                               "issue that is not a plan story (added scope).")
+    status: str = Field(description="The status or its category: to do, in progress, done, or removed "
+                                    "(cancelled, won't do); see README.md for every accepted word.")
+    points: Optional[float] = Field(ge=0, description="The current estimate in story points (empty: none).")
+    sprint: Optional[str] = Field(description="The sprint the issue is in, or was last in (empty: backlog).")
+    sprint_state: Optional[SprintState] = Field(default=None, description="The state of that sprint.")
+    issue: Optional[str] = Field(default=None, description="The tracker's key, e.g. RAG-12.")
+    epic: Optional[str] = Field(default=None, description="The plan's epic key of an added issue.")
+    title: Optional[str] = None
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str) -> str:
+        if status_of(value) is None:
+            known = ", ".join(words[0] if words[0] != "todo" else "to do" for words in STATUS_WORDS.values())
+            raise ValueError(f"unknown status '{value}'; write one of: {known} (or a synonym listed in README.md)")
+        return value
+
+
+class ProgressDocument(BaseModel):
+    """A JSON progress file with sprint states."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stories: list[ProgressRow]
+    sprints: list[SprintProgress] = Field(default_factory=list)

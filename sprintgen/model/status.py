@@ -1,4 +1,4 @@
-"""The status report's models: what `sprintgen status --format json` writes (README.md, "Tracking progress")."""
+"""The status report: what `sprintgen status --format json` writes (README.md, "Tracking progress")."""
 
 from __future__ import annotations
 
