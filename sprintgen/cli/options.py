@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Callable
 
 import click
@@ -107,6 +108,20 @@ def plan_request(kwargs: dict[str, Any]):
         sprints=kwargs.pop("sprints", None),
         forecast=forecast_settings(kwargs),
     )
+
+
+#: Jira project keys (checked before the key goes into JQL and URLs)
+PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
+
+
+def check_project_key(project: str) -> str:
+    """The --project value, refused unless it is a Jira project key."""
+    from sprintgen.errors import InputError
+
+    if not PROJECT_KEY.fullmatch(project):
+        raise InputError(f"{project!r} is not a Jira project key", where="--project",
+                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
+    return project
 
 
 def emit(text: str, output: str | None) -> None:

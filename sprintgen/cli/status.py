@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
 
-from sprintgen.cli.options import _date, emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.options import (_date, check_project_key, emit, forecast_options, plan_request, profile_options,
+                                   team_options)
 
 STATUS_FORMATS = ("text", "markdown", "json")
 
@@ -62,10 +62,7 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
 
         progress = load_progress(progress_file)
     elif project:
-        project = project.strip()
-        if not re.fullmatch(r"[A-Z][A-Z0-9_]+", project):
-            raise InputError(f"'{project}' is not a Jira project key", where="--project",
-                             hint="a key is upper-case letters, digits and '_', starting with a letter (e.g. RAG)")
+        project = check_project_key(project.strip())
         progress = _from_jira(plan, project, board, url, email, api_version, verbose, sprint_prefix)
     else:
         raise InputError("no progress to read", where="--project",

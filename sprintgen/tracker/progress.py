@@ -16,7 +16,7 @@ from sprintgen.tracker.connection import JiraConnection
 from sprintgen.tracker.desired import PROPERTY_KEY, plan_label
 from sprintgen.tracker.fields import (EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan,
                                       load_fields)
-from sprintgen.tracker.inventory import parse_issue, search_issues
+from sprintgen.tracker.inventory import parse_issue, read_property, search_issues
 from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board
 
 _CATEGORY = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
@@ -81,20 +81,8 @@ def _search(connection: JiraConnection, jql: str, fields: FieldPlan, *, properti
     if properties:
         for item in items:
             if "properties" not in item:  # Data Center: the search has no `properties` parameter
-                item["properties"] = _read_property(connection, str(item.get("key")))
+                item["properties"] = read_property(connection, str(item.get("key")))
     return items
-
-
-def _read_property(connection: JiraConnection, key: str) -> dict[str, Any]:
-    from sprintgen.errors import RemoteError
-
-    try:
-        data = connection.get(connection.api(f"issue/{key}/properties/{PROPERTY_KEY}")) or {}
-    except RemoteError as error:
-        if "HTTP 404" in str(error):
-            return {}
-        raise
-    return {PROPERTY_KEY: data.get("value")} if isinstance(data, dict) else {}
 
 
 def _identity(item: dict[str, Any]) -> str:
