@@ -5,7 +5,9 @@ given as a file gives the same report. Every request is checked against Atlassia
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from click.testing import CliRunner
 
 from sprintgen.cli import main
@@ -104,7 +106,7 @@ def test_missing_stories_are_not_pushed_unidentified_issues_added_and_wont_do_re
     retrieve = _key(fake, "story:answer.retrieve")
     fake.state.transition(retrieve, "Done")
     fake.state.issues[retrieve].fields["resolution"] = {"id": "10001", "name": "Won't Do"}  # cancelled
-    result = _status(fake, mini_profile, "--project", "RAG")
+    result = _status(fake, mini_profile, "--project", "RAG", "--board", "1")
     assert result.exit_code == 0, result.output
     assert "1 of the plan's stories are not pushed; they are counted as still to do: answer.cite." in result.stdout
     assert "1 issue(s) are not stories of the plan and are counted as added scope" in result.stdout
@@ -114,3 +116,24 @@ def test_missing_stories_are_not_pushed_unidentified_issues_added_and_wont_do_re
     assert data["added"] == [{"key": untagged, "status": "todo", "points": 1.0, "issue": untagged, "epic": "ingest",
                               "title": "Hand-made work",
                               "note": "carries the plan label but no sprintgen identity"}]
+
+
+@pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
+def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mini_profile, sleeps, caplog):
+    from .jira_fake import running_fake
+    from .jira_fake import server as fake_server
+    from .test_secrets import API_TOKEN, PAT, WRONG_TOKEN, assert_nowhere, secret_forms
+
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(fake_server, "API_TOKEN", API_TOKEN)  # the fake accepts only these distinctive tokens
+    monkeypatch.setattr(fake_server, "PAT", PAT)
+    with running_fake(variant) as server:
+        assert push(server, mini_profile).exit_code == 0
+        verbose = _status(server, mini_profile, "--project", "RAG", "--verbose")
+        wrong = {"JIRA_API_TOKEN": WRONG_TOKEN} if server.variant.cloud else {"JIRA_PAT": WRONG_TOKEN}
+        refused = CliRunner().invoke(main, ["status", "--profile", str(mini_profile), "--project", "RAG"],
+                                     env={**server.env(), **wrong})
+    assert verbose.exit_code == 0 and "> GET " in verbose.stderr  # the token travelled: a leak would show
+    assert refused.exit_code == 3 and refused.stderr.startswith("sprintgen: error: Jira answered HTTP 401")
+    assert_nowhere(secret_forms(API_TOKEN, PAT, WRONG_TOKEN), verbose.stdout, verbose.stderr, refused.stdout,
+                   refused.stderr, records=caplog.records)
