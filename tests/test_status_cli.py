@@ -46,6 +46,8 @@ def test_progress_csv_gives_the_figures_in_text_markdown_and_json(tmp_path):
     assert "Velocity: Sprint 1 10 of 10 (planned 10); Sprint 2 8 of 10 (planned 10)" in text.stdout
     assert "only 2 sprints closed (10, 8 points): the forecast uses the team's capacity" in text.stdout
     assert "Slipped: a.s4 (sprint 2, in progress)" in text.stdout
+    target = _status(profile, "--progress", str(progress), "--target-date", "2027-03-14")  # the end of sprint 5
+    assert target.exit_code == 0 and "chance of finishing by 2027-03-14" in target.stdout
 
     data = status_json(_status(profile, "--progress", str(progress), "--format", "json"))
     assert data["total"]["done_points"] == 18 and data["total"]["in_progress_points"] == 5

@@ -37,6 +37,14 @@ def _change(report: Any) -> str:
             f"against {source} ({_sprint(previous.sprint)}, {previous.date})")
 
 
+def _target(report: Any) -> str | None:
+    """'P(done by 2027-06-30) = 62%' when --target-date was given."""
+    forecast = report.reforecast.forecast
+    if forecast is None or forecast.target_date is None or forecast.probability_by_target is None:
+        return None
+    return f"{forecast.probability_by_target:.0%} chance of finishing by {forecast.target_date}"
+
+
 def _scope_line(scope: Any) -> str:
     parts = [f"planned {_pts(scope.planned_points)}", f"+{_pts(scope.added_points)} added ({len(scope.added)})",
              f"-{_pts(scope.removed_points)} removed ({len(scope.removed)})",
@@ -79,6 +87,8 @@ def render_text(report: Any) -> str:
         f"{level.upper()} {_sprint(forecast.sprints.get(level))} ({forecast.dates.get(level) or '-'})"
         for level in _LEVELS))
     lines.append("Commitment: " + _change(report))
+    if _target(report):
+        lines.append("Target: " + _target(report))
     lines += [f"Note: {note}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
@@ -97,10 +107,12 @@ def render_markdown(report: Any) -> str:
            f"({plural(total.remaining_stories, 'story', 'stories')})",
            "- **Re-forecast:** " + ", ".join(f"{level.upper()} {_sprint(forecast.sprints.get(level))} "
                                             f"({forecast.dates.get(level) or '-'})" for level in _LEVELS),
-           f"- **Commitment:** {_change(report)}", "",
-           "## Epics", "",
-           "| Epic | Done | In progress | Remaining | Planned end | Re-planned end |",
-           "|---|---|---|---|---|---|"]
+           f"- **Commitment:** {_change(report)}"]
+    if _target(report):
+        out.append(f"- **Target:** {_target(report)}")
+    out += ["", "## Epics", "",
+            "| Epic | Done | In progress | Remaining | Planned end | Re-planned end |",
+            "|---|---|---|---|---|---|"]
     for g in report.epics + [total]:
         title = f"**{cell(g.title)}**" if g is total else cell(g.title or g.key)
         out.append(f"| {title} | {_pts(g.done_points)} pts ({g.done_stories}) | {_pts(g.in_progress_points)} pts "
