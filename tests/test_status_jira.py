@@ -118,6 +118,26 @@ def test_missing_stories_are_not_pushed_unidentified_issues_added_and_wont_do_re
                               "note": "carries the plan label but no sprintgen identity"}]
 
 
+def test_a_plan_pushed_without_sprints_has_its_figures_and_no_closed_sprint(fake, mini_profile):
+    assert push(fake, mini_profile, "--without-sprints").exit_code == 0
+    fake.state.boards.clear()  # a project with no scrum board at all
+    fake.state.transition(_key(fake, "story:ingest.store"), "Done")
+    data = json.loads(_status(fake, mini_profile, "--project", "RAG", "--format", "json").stdout)
+    assert data["source"] == "Jira RAG (no scrum board)" and data["closed_sprints"] == 0
+    assert data["total"]["done_points"] == 4 and data["total"]["remaining_points"] == 16
+
+
+def test_several_scrum_boards_need_board(mini_profile, sleeps):
+    from .jira_fake import running_fake
+
+    with running_fake("cloud-company", boards=2) as server:
+        assert push(server, mini_profile, "--board", "2").exit_code == 0
+        result = _status(server, mini_profile, "--project", "RAG")
+        chosen = _status(server, mini_profile, "--project", "RAG", "--board", "2")
+    assert result.exit_code == 3 and "several scrum boards" in result.stderr and "--board ID" in result.stderr
+    assert chosen.exit_code == 0 and "from Jira RAG (board 2)" in chosen.stdout
+
+
 @pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
 def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mini_profile, sleeps, caplog):
     from .jira_fake import running_fake

@@ -17,17 +17,20 @@ from sprintgen.tracker.desired import PROPERTY_KEY, plan_label
 from sprintgen.tracker.fields import (EPIC_LINK_TYPE, NUMBER_TYPE, POINTS_NAMES, POINTS_TYPE, SPRINT_TYPE, FieldPlan,
                                       load_fields)
 from sprintgen.tracker.inventory import parse_issue, read_property, search_issues
-from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board
+from sprintgen.tracker.sprints import RemoteSprint, board_sprints, find_board, project_boards
 
 _CATEGORY = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
 
 
 def read_progress(connection: JiraConnection, plan: Plan, project: str, board_id: Optional[int] = None,
                   sprint_prefix: str = "") -> Progress:
-    """The progress of the plan's issues in a Jira project (nothing is written)."""
-    board = find_board(connection, project, board_id)
-    fields = _reading_fields(connection, board.points_field)
-    sprints = board_sprints(connection, board.id)
+    """The progress of the plan's issues in a Jira project (nothing is written). A project without a scrum board (a
+    plan pushed --without-sprints) has no sprints: everything is counted, no sprint is closed."""
+    board = find_board(connection, project, board_id, required=False)
+    if board is None and [b for b in project_boards(connection, project) if b.get("type") == "scrum"]:
+        find_board(connection, project, board_id)  # several scrum boards: its error asks for --board
+    fields = _reading_fields(connection, board.points_field if board else None)
+    sprints = board_sprints(connection, board.id) if board else []
     label = plan_label(str(plan.profile.get("id", "plan")))
     ours = _search(connection, f'project = "{project}" AND labels = "{label}" ORDER BY created ASC', fields,
                    properties=True)
@@ -58,7 +61,8 @@ def read_progress(connection: JiraConnection, plan: Plan, project: str, board_id
             key=story if story in plan_keys else remote.key, status=_status(item), points=remote.points,
             sprint=_sprint_name(remote.sprints, sprints), issue=remote.key,
             epic=epic_of_key.get(remote.epic_key or ""), title=remote.summary, note=note))
-    return Progress(source=f"Jira {project} (board {board.id})", tracker="jira", items=items,
+    where = f"board {board.id}" if board else "no scrum board"
+    return Progress(source=f"Jira {project} ({where})", tracker="jira", items=items,
                     sprints=_sprints(sprints, items, plan, sprint_prefix))
 
 
