@@ -149,11 +149,14 @@ def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mi
     monkeypatch.setattr(fake_server, "PAT", PAT)
     with running_fake(variant) as server:
         assert push(server, mini_profile).exit_code == 0
-        verbose = _status(server, mini_profile, "--project", "RAG", "--verbose")
+        secret = API_TOKEN if server.variant.cloud else PAT  # someone pasted it into a story Jira now echoes
+        _add_story(server, _key(server, "epic:answer"), f"Rotate {secret} after the demo", 1)
+        verbose = _status(server, mini_profile, "--project", "RAG", "--verbose", "--format", "json")
         wrong = {"JIRA_API_TOKEN": WRONG_TOKEN} if server.variant.cloud else {"JIRA_PAT": WRONG_TOKEN}
         refused = CliRunner().invoke(main, ["status", "--profile", str(mini_profile), "--project", "RAG"],
                                      env={**server.env(), **wrong})
     assert verbose.exit_code == 0 and "> GET " in verbose.stderr  # the token travelled: a leak would show
+    assert "Rotate <redacted> after the demo" in verbose.stdout
     assert refused.exit_code == 3 and refused.stderr.startswith("sprintgen: error: Jira answered HTTP 401")
     assert_nowhere(secret_forms(API_TOKEN, PAT, WRONG_TOKEN), verbose.stdout, verbose.stderr, refused.stdout,
                    refused.stderr, records=caplog.records)

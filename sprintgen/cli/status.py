@@ -57,13 +57,14 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
     request = plan_request(kwargs)
     settings = request.forecast
     plan, team = plan_and_team(request)
+    redact = str  # what Jira sends back (titles, sprint names) may echo a secret: Jira output is scrubbed
     if progress_file:
         from sprintgen.tracking.progress_file import load_progress
 
         progress = load_progress(progress_file)
     elif project:
         project = check_project_key(project.strip())
-        progress = _from_jira(plan, project, board, url, email, api_version, verbose, sprint_prefix)
+        progress, redact = _from_jira(plan, project, board, url, email, api_version, verbose, sprint_prefix)
     else:
         raise InputError("no progress to read", where="--project",
                          hint="pass --project KEY (Jira) or --progress FILE (a CSV or JSON export)")
@@ -72,12 +73,12 @@ def status(progress_file: str | None, project: str | None, board: int | None, ur
     if replan:
         from sprintgen.exporters import get_exporter
 
-        emit(get_exporter(fmt).render(remaining_plan), output)
+        emit(redact(get_exporter(fmt).render(remaining_plan)), output)
         return
     from sprintgen.exporters import status as render
 
     text = {"text": render.render_text, "markdown": render.render_markdown, "json": render.render_json}[fmt](report)
-    emit(text, output)
+    emit(redact(text), output)
 
 
 def _format(fmt: str | None, output: str | None, replan: bool) -> str:
@@ -101,6 +102,6 @@ def _from_jira(plan, project: str, board: int | None, url: str | None, email: st
     from sprintgen.tracker.progress import read_progress
 
     credentials = resolve_credentials(url, email)
-    log = (lambda text: click.echo(text, err=True)) if verbose else None
+    log = (lambda text: click.echo(credentials.redact(text), err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
-    return read_progress(connection, plan, project, board, sprint_prefix)
+    return read_progress(connection, plan, project, board, sprint_prefix), credentials.redact
