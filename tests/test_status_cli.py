@@ -13,8 +13,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from .helpers import run
-from .output_helpers import mmdc_path
 from .status_support import START, even_profile, status_json, write_csv
+from .test_mermaid import mmdc  # noqa: F401  (the fixture: mermaid-cli, required)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -142,18 +142,15 @@ def test_status_needs_one_source_and_a_known_format(tmp_path):
     assert result.exit_code == 2 and "unknown status format 'csv'" in result.stderr
 
 
-needs_mmdc = pytest.mark.skipif(mmdc_path() is None, reason="mermaid-cli (mmdc) not installed; set SPRINTGEN_MMDC")
-
-
-@needs_mmdc
-def test_the_burnup_renders_with_mermaid_cli(tmp_path):
+@pytest.mark.renderers  # deselected by default; CI installs the renderers and runs it, never skipped
+def test_the_burnup_renders_with_mermaid_cli(tmp_path, mmdc):
     profile = even_profile(tmp_path)
     progress = write_csv(tmp_path / "progress.csv", [{**r, "epic": r.get("epic", "")} for r in _rows()])
     out = tmp_path / "status.md"
     assert _status(profile, "--progress", str(progress), "-o", str(out)).exit_code == 0
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "check_mermaid.py"), str(out)],
                             capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "SPRINTGEN_MMDC": mmdc_path()})
+                            env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 files rendered (1 diagrams)" in result.stdout
 
