@@ -116,3 +116,15 @@ def test_sprint_times_are_sent_in_the_team_time_zone(cloud, mini_profile, tmp_pa
     sprint = cloud.state.sprint("Sprint 1")
     assert (sprint.start, sprint.end) == ("2027-01-04T09:00:00.000+11:00", "2027-01-17T17:00:00.000+11:00")
     assert "Nothing to change" in push(cloud, mini_profile, "--team", str(team)).output
+
+
+def test_with_replan_active_what_stays_in_the_active_sprint_still_fills_it(cloud, mini_profile):
+    assert push(cloud, mini_profile).exit_code == 0
+    cloud.state.start_sprint("Sprint 1")
+    cloud.state.transition(_key(cloud, "ingest.store"), "In Progress")  # 4 of the sprint's 10 points
+    mini_profile.write_text(MINI_PROFILE.replace("      - key: pipeline", "      - key: docs\n        title: Write docs\n"
+                                                 "        estimate: 7\n      - key: pipeline"), encoding="utf-8")
+    result = push(cloud, mini_profile, "--replan-active")
+    assert result.exit_code == 0, result.output
+    assert _sprints_of(cloud, "ingest.store") == ["Sprint 1"]
+    assert _sprints_of(cloud, "ingest.docs") != ["Sprint 1"]  # 4 + 7 would overfill it

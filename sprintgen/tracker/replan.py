@@ -36,6 +36,7 @@ class TeamProgress:
     shift: int = 0  # plan sprints 1..shift are history (closed, or active without --replan-active)
     closed: list[str] = field(default_factory=list)
     active: Optional[RemoteSprint] = None
+    active_number: Optional[int] = None  # the active sprint's plan number (None: a sprint the plan does not name)
     replan_active: bool = False
     staying: dict[str, str] = field(default_factory=dict)  # story key -> why it stays ("done", "in progress", ...)
     in_active: set[str] = field(default_factory=set)  # story keys currently in the active sprint
@@ -61,7 +62,7 @@ def read_progress(remote: list[RemoteIssue], sprints: list[RemoteSprint], *, pre
     progress.closed = [s.name for s in closed]
     progress.active = next((s for s in sprints if s.state == "active"), None)
     last_closed = max((numbers[s.id] for s in closed), default=0)
-    active_number = numbers.get(progress.active.id) if progress.active else None
+    active_number = progress.active_number = numbers.get(progress.active.id) if progress.active else None
     progress.shift = last_closed if replan_active or not active_number else max(last_closed, active_number)
     for issue in remote:
         if not (issue.identity or "").startswith("story:"):
@@ -85,7 +86,9 @@ def replan_remaining(request: PlanRequest, progress: TeamProgress) -> Plan:
     backlog, team = load_inputs(request)
     shift = progress.shift
     stays = set(progress.staying)
-    weighted_here = progress.in_active if progress.replan_active else set()  # they fill the active sprint
+    # with --replan-active the active sprint is the re-plan's sprint 1: what stays in it fills it
+    fills_first = progress.replan_active and progress.active_number == shift + 1
+    weighted_here = progress.in_active if fills_first else set()
     stories = []
     for story in backlog.stories:
         if story.key in stays:
