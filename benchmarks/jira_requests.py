@@ -1,4 +1,5 @@
-"""HTTP requests sent by `sprintgen push` per built-in profile against the fake Jira, Cloud and Data Center.
+"""HTTP requests sent by `sprintgen push` and `sprintgen status` per built-in profile against the fake Jira, Cloud
+and Data Center.
 
     python benchmarks/jira_requests.py [--variant cloud-company|cloud-team|data-center|all] [--dod-as-subtasks]
 
@@ -10,6 +11,8 @@ the requests by method. The runs, one after the other against the same site:
     param      after a parameter change (--param compliance=gdpr adds stories)
     closed     after the team started Sprint 1, finished all its stories but one and closed it (that one went back to
                the backlog): the rest, the unfinished story included, is planned from Sprint 2 on
+    status     `sprintgen status` after that (read-only: paged searches, never one request per issue where a search
+               can do it; Data Center's per-issue property reads are the exception its search forces)
 
 Data Center reads the `sprintgen` property of each managed issue on its own (its search ignores `properties`);
 Cloud adds one search and one 404 per push for the read-after-write check past the newest indexed key.
@@ -31,7 +34,7 @@ from sprintgen.cli import main  # noqa: E402
 from tests.jira_fake import running_fake  # noqa: E402
 
 PROFILES = ("rag", "fine-tuning", "hybrid")
-RUNS = ("first", "re-run", "param", "closed")
+RUNS = ("first", "re-run", "param", "closed", "status")
 
 
 def count(requests: list[tuple[str, str]]) -> Counter:
@@ -60,6 +63,9 @@ def run(profile: str, variant: str, extra: list[str]) -> tuple[dict[str, Counter
             if name == "closed":
                 finish_first_sprint(fake)
             args = argv + (["--param", "compliance=gdpr"] if name in ("param", "closed") else [])
+            if name == "status":
+                args = ["status", "--profile", profile, "--project", "RAG", "--start", "2027-01-04", "--param",
+                        "compliance=gdpr", "--trials", "200"]
             mark = len(fake.requests)
             result = CliRunner().invoke(main, args, env=fake.env())
             if result.exit_code != 0:

@@ -1,4 +1,5 @@
-"""Render the example roadmaps of the built-in profiles into examples/<id>.md and examples/<id>.json.
+"""Render the example roadmaps of the built-in profiles into examples/<id>.md and examples/<id>.json, and the status
+of rag after three sprints (examples/rag-status.md, from the progress export examples/rag-progress.csv).
 
     python examples/generate.py            # rewrite the committed examples
     python examples/generate.py --check    # exit 1 if a committed example is stale (what CI runs)
@@ -24,6 +25,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parent
 PROFILES = ("rag", "fine-tuning", "hybrid")
 FORMATS = {"md": "markdown", "json": "json"}  # file suffix -> `--format` value
 TEAM_FILE = "team.yaml"
+STATUS_EXAMPLE = ("rag", "rag-progress.csv", "rag-status.md")  # profile, progress file, output
 
 
 def plan_arguments(profile: str, fmt: str, output: Path) -> list[str]:
@@ -31,9 +33,15 @@ def plan_arguments(profile: str, fmt: str, output: Path) -> list[str]:
     return ["plan", "--profile", profile, "--team", TEAM_FILE, "--format", fmt, "--output", str(output)]
 
 
+def status_arguments(profile: str, progress: str, output: Path) -> list[str]:
+    """The `sprintgen status` arguments of the status example (as a user would type them)."""
+    return ["status", "--profile", profile, "--team", TEAM_FILE, "--progress", progress, "--output", str(output)]
+
+
 def example_files(out_dir: Path) -> list[tuple[str, str, Path]]:
-    """(profile, format, path) for every example file, in a stable order."""
-    return [(profile, fmt, out_dir / f"{profile}.{suffix}") for profile in PROFILES for suffix, fmt in FORMATS.items()]
+    """(profile, format, path) for every example file, in a stable order (the status example last)."""
+    plans = [(profile, fmt, out_dir / f"{profile}.{suffix}") for profile in PROFILES for suffix, fmt in FORMATS.items()]
+    return plans + [(STATUS_EXAMPLE[0], "status", out_dir / STATUS_EXAMPLE[2])]
 
 
 @contextlib.contextmanager
@@ -58,7 +66,8 @@ def render_all(out_dir: Path) -> list[Path]:
     written = []
     with _working_directory(EXAMPLES_DIR):
         for profile, fmt, path in example_files(out_dir):
-            args = plan_arguments(profile, fmt, path)
+            args = (status_arguments(profile, STATUS_EXAMPLE[1], path) if fmt == "status"
+                    else plan_arguments(profile, fmt, path))
             result = runner.invoke(main, args)
             if result.exit_code != 0:
                 raise RuntimeError(f"sprintgen {' '.join(args)} failed with exit code {result.exit_code}: "

@@ -37,6 +37,11 @@ def load_inputs(request: PlanRequest) -> tuple[Backlog, Team]:
 
 def build_plan(request: PlanRequest) -> Plan:
     """Load, resolve, schedule and check: the plan for a request, with its forecast unless it is turned off."""
+    return plan_and_team(request)[0]
+
+
+def plan_and_team(request: PlanRequest) -> tuple[Plan, Team]:
+    """The plan for a request and the team it was made for (`status` measures progress against both)."""
     if request.sprints is not None and request.sprints > MAX_SPRINTS:  # the planner's work grows with it
         raise InputError(f"{request.sprints} sprints is more than {MAX_SPRINTS}", where="--sprints",
                          hint=f"plan into at most {MAX_SPRINTS} sprints")
@@ -44,7 +49,7 @@ def build_plan(request: PlanRequest) -> Plan:
     plan = make_plan(backlog, team, PlanOptions(sprints=request.sprints))
     if request.forecast is not None:
         plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
-    return plan
+    return plan, team
 
 
 def validate_file(path: str) -> str:

@@ -35,7 +35,8 @@ def test_committed_examples_are_up_to_date(tmp_path):
     generator = _generator()
     written = generator.render_all(tmp_path)
     assert sorted(p.name for p in written) == sorted(
-        f"{profile}.{suffix}" for profile in ("rag", "fine-tuning", "hybrid") for suffix in ("md", "json"))
+        [f"{profile}.{suffix}" for profile in ("rag", "fine-tuning", "hybrid") for suffix in ("md", "json")]
+        + ["rag-status.md"])
     stale = generator.stale_files(tmp_path)
     assert not stale, f"examples are stale ({', '.join(stale)}): run python examples/generate.py"
 
@@ -58,6 +59,15 @@ def test_generator_uses_the_cli_options_a_user_would_type():
     args = _generator().plan_arguments("rag", "markdown", Path("out/rag.md"))
     assert args == ["plan", "--profile", "rag", "--team", "team.yaml", "--format", "markdown", "--output",
                     str(Path("out/rag.md"))]
+
+
+def test_the_status_example_is_rag_after_three_sprints_from_its_progress_export():
+    args = _generator().status_arguments("rag", "rag-progress.csv", Path("out/rag-status.md"))
+    assert args == ["status", "--profile", "rag", "--team", "team.yaml", "--progress", "rag-progress.csv",
+                    "--output", str(Path("out/rag-status.md"))]
+    page = (EXAMPLES / "rag-status.md").read_text(encoding="utf-8")
+    assert "From rag-progress.csv: 3 sprints closed, sprint 4 is the current one." in page
+    assert "velocity drawn from the 3 closed sprints" in page and "```mermaid" in page
 
 
 def test_generated_json_is_the_plan_of_each_builtin_profile():

@@ -25,6 +25,7 @@ COMMANDS = {
     "init": "sprintgen.cli.init:init",
     "plugins": "sprintgen.cli.plugins:plugins",
     "schema": "sprintgen.cli.schema:schema",
+    "status": "sprintgen.cli.status:status",
     "graph": "sprintgen.cli.graph:graph",
 }
 

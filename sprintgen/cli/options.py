@@ -131,6 +131,20 @@ def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(printable(text), err=err, nl=nl)
 
 
+#: Jira project keys (checked before the key goes into JQL and URLs)
+PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
+
+
+def check_project_key(project: str) -> str:
+    """The --project value, refused unless it is a Jira project key."""
+    from sprintgen.errors import InputError
+
+    if not PROJECT_KEY.fullmatch(project):
+        raise InputError(f"{project!r} is not a Jira project key", where="--project",
+                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
+    return project
+
+
 def emit(text: str, output: str | None) -> None:
     """Print to stdout, or write the file (`-` is stdout): the one rule of `inputs/atomic.py`. Control characters
     are made visible either way."""

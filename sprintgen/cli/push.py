@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
-from sprintgen.cli.options import plan_request, profile_options, say, team_options
-
-
-#: Jira project keys (checked before the key goes into JQL and URLs)
-PROJECT_KEY = re.compile(r"[A-Z][A-Z0-9_]+")
+from sprintgen.cli.options import check_project_key, plan_request, profile_options, say, team_options
 
 
 @click.command()
@@ -67,9 +62,8 @@ def push(project: str | None, board: int | None, url: str | None, email: str | N
                           sprint_prefix=sprint_prefix, dod_as_subtasks=dod_as_subtasks,
                           delete_removed=delete_removed, replan_active=replan_active, epic_type=epic_type,
                           story_type=story_type, timezone=team.timezone)
-    if options.project and not PROJECT_KEY.fullmatch(options.project):
-        raise InputError(f"{options.project!r} is not a Jira project key", where="--project",
-                         hint="a key is an upper-case letter then upper-case letters, digits or '_', e.g. RAG")
+    if options.project:
+        check_project_key(options.project)
     if server_url(url) is None and dry_run:
         from sprintgen.tracker.preview import render_offline
 

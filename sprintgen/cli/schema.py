@@ -1,4 +1,4 @@
-"""`sprintgen schema profile|team|plan`: print a JSON Schema (the schemas live in sprintgen.model.schema)."""
+"""`sprintgen schema profile|team|plan|progress|status`: print a JSON Schema (built in sprintgen.model.schema)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import click
 
 from sprintgen.cli.options import emit
 
-KINDS = ("profile", "team", "plan")  # sprintgen.model.schema.schema_for refuses any other
+KINDS = ("profile", "team", "plan", "progress", "status")  # sprintgen.model.schema.schema_for refuses any other
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 def schema(kind: str, output: str | None) -> None:
-    """Print the JSON Schema of a profile, a team file or the plan JSON.
+    """Print the JSON Schema of a profile, a team file, the plan JSON, a progress file or the status JSON.
 
     \b
     Save it and point your editor at it, e.g. first line of a profile:

@@ -285,3 +285,27 @@ def dot_graph(epics: Sequence[Any], stories: Sequence[Any], level: str = "story"
                     lines.append(f"    {dot_string(dep)} -> {dot_string(story.key)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+#: Colours of the burn-up's series, in drawing order (done bars, scope, P50, P85, P95): the legend names them.
+BURNUP_SERIES = (("done", "#2f9e44", "green bars"), ("scope", "#495057", "grey line"),
+                 ("p50", "#1c7ed6", "blue line"), ("p85", "#f08c00", "orange line"), ("p95", "#e03131", "red line"))
+
+
+def burnup(points: Sequence[Any]) -> str:
+    """A burn-up chart (Mermaid xychart-beta): points done per closed sprint as bars, the total scope and the
+    P50 / P85 / P95 forecast lines. `points` are BurnUpPoint-like (sprint, done, scope, p50, p85, p95)."""
+    def number(value: Any) -> str:
+        return format_points(round(float(value or 0), 1))
+
+    top = max([max(p.scope, p.p95, p.done or 0) for p in points] + [1])
+    palette = ", ".join(colour for _, colour, _ in BURNUP_SERIES)
+    lines = ['%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "' + palette + '"}}}}%%',
+             "xychart-beta",
+             '    title "Burn-up (story points)"',
+             '    x-axis "Sprint" [' + ", ".join('"start"' if p.sprint == 0 else f'"{p.sprint}"' for p in points) + "]",
+             f'    y-axis "Points" 0 --> {number(top * 1.05)}']
+    for name, _, _ in BURNUP_SERIES:
+        kind = "bar" if name == "done" else "line"
+        lines.append(f"    {kind} [" + ", ".join(number(getattr(p, name)) for p in points) + "]")
+    return "\n".join(lines)

@@ -9,11 +9,14 @@ from sprintgen.model.common import EPS, KEY_PATTERN, MAX_SPRINTS, Estimate, Stri
 from sprintgen.model.forecast import DatePercentiles, EpicForecast, Forecast, Percentiles, RollUp
 from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedSprint, PlannedStory, TeamSummary
 from sprintgen.model.profile import Epic, EpicFile, Parameter, Profile, Risk, Story
+from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
+from sprintgen.model.status import StatusReport
 from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
     "EPS", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic",
-    "EpicFile", "EpicForecast", "Estimate", "Forecast", "Finding", "Member", "Parameter", "Percentiles", "Plan",
-    "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride", "SprintSettings",
-    "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday", "round_points",
+    "EpicFile", "EpicForecast", "Estimate", "Forecast", "Finding", "ItemProgress", "Member", "Parameter",
+    "Percentiles", "Plan", "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Progress", "Risk", "RollUp",
+    "SprintOverride", "SprintProgress", "SprintSettings", "StatusReport", "Story", "Strict", "Team", "TeamSummary",
+    "format_points", "next_monday", "round_points",
 ]

@@ -1,4 +1,4 @@
-"""JSON Schemas of the public formats (profile, team, plan), for editors and other tools.
+"""JSON Schemas of the public formats (profile, team, plan, progress, status), for editors and other tools.
 
 The schemas come from the pydantic models. The models accept a few shorthands before validation (an estimate
 written `5` or `3-8`, `extends: rag`, sprint numbers as mapping keys); pydantic's schema only describes the
@@ -12,11 +12,13 @@ import copy
 from typing import Any
 
 from sprintgen.model.plan import Plan
+from sprintgen.model.progress import STATUS_WORDS, ProgressDocument
 from sprintgen.model.profile import Profile
+from sprintgen.model.status import StatusReport
 from sprintgen.model.team import Team
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("profile", "team", "plan")
+KINDS = ("profile", "team", "plan", "progress", "status")
 
 _ESTIMATE_INPUT = {
     "description": "Story points: a number (5), a range 'LOW-HIGH' (3-8, likely = the midpoint) or "
@@ -49,6 +51,13 @@ def schema_for(kind: str) -> dict[str, Any]:
     elif kind == "plan":
         schema = Plan.model_json_schema(mode="serialization")
         title, description = "sprintgen plan", "The plan JSON written by `sprintgen plan --format json`."
+    elif kind == "progress":
+        schema = progress_schema()
+        title, description = "sprintgen progress", ("Progress for `sprintgen status --progress FILE` (JSON; a CSV "
+                                                    "has the same columns).")
+    elif kind == "status":
+        schema = StatusReport.model_json_schema(mode="serialization")
+        title, description = "sprintgen status", "The status JSON written by `sprintgen status --format json`."
     else:
         raise ValueError(f"unknown schema kind {kind!r}; choose one of {', '.join(KINDS)}")
     return {"$schema": JSON_SCHEMA_DIALECT, "title": title, "description": description,
@@ -79,3 +88,15 @@ def _widen_team(schema: dict[str, Any]) -> dict[str, Any]:
         availability["description"] = "Sprint number -> fraction of the member available (0..1)."
         availability["additionalProperties"] = {"type": "number", "minimum": 0, "maximum": 1}
     return schema
+
+
+def progress_schema() -> dict[str, Any]:
+    """The JSON Schema of a JSON progress file: a list of rows, or {stories: [rows], sprints: [...]}."""
+    document = ProgressDocument.model_json_schema(mode="validation")
+    defs = document.pop("$defs", {})
+    row = {"$ref": "#/$defs/ProgressRow"}
+    status = defs["ProgressRow"]["properties"]["status"]
+    status["examples"] = [w for words in STATUS_WORDS.values() for w in words]  # not an enum: case is ignored
+    status["description"] += " Compared without case; '_' and '-' count as spaces."
+    return {"$defs": {**defs, "ProgressDocument": document},
+            "anyOf": [{"type": "array", "items": row}, {"$ref": "#/$defs/ProgressDocument"}]}

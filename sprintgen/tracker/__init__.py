@@ -1,4 +1,5 @@
-"""Pushing a plan into an issue tracker (Jira): preview, idempotent sync, faults, capacity.
+"""A plan in an issue tracker (Jira): pushing it (preview, idempotent sync, faults, capacity) and reading its
+progress back for `sprintgen status`.
 
 The modules, in the order a push uses them:
 
@@ -15,7 +16,9 @@ The modules, in the order a push uses them:
     session       the orchestration: prepare (read-only) then apply (writes)
     preview       the text of the preview, the summary and the offline dry run (the CLI prints it)
     problems      the push's errors: JiraSetupError (exit 3), OvercommitError (exit 1), PartialPushError (exit 3)
+    progress      `status`: the plan's issues, their status category, points and sprint, read-only (the figures and
+                  the re-forecast are computed in `sprintgen.tracking`)
 
-Nothing here prints: the CLI (`sprintgen push`) renders the preview and the summary. `import jira` happens only
+Nothing here prints: the CLI (`sprintgen push`, `sprintgen status`) renders the preview and the summary. `import jira` happens only
 inside `connection.open_connection`, so loading this package does not import the client library.
 """

@@ -299,7 +299,8 @@ class JiraState(Workflow):
     def search(self, jql: str) -> list[Issue]:
         """The small JQL subset sprintgen (push, status) uses, clauses joined by AND: project = X, labels = Y,
         sprint in (1, 2) / sprint = 1 / sprint in openSprints() / closedSprints(), statusCategory = Done / !=,
-        key in (A-1, A-2), and a trailing ORDER BY created / key / id, ASC or DESC."""
+        key in (A-1, A-2), parent in (A-1) / cf[N] in (A-1) (an epic's children), and a trailing ORDER BY
+        created / key / id, ASC or DESC."""
         order = re.search(r"\s*ORDER BY\s+(created|key|id)(?:\s+(ASC|DESC))?\s*$", jql, flags=re.IGNORECASE)
         text = jql[:order.start()].strip() if order else jql.strip()
         matches = list(self.issues.values())
@@ -329,6 +330,14 @@ class JiraState(Workflow):
         if (equal and field_name == "sprint" and equal.group(2) == "=") or (inside and field_name == "sprint"):
             ids = {int(x) for x in (equal.group(3) if equal else inside.group(2)).split(",") if x.strip()}
             return [i for i in matches if ids & set(self.issue_sprints.get(i.key, []))]
+        epic = re.fullmatch(r"(parent|cf\[(\d+)\])\s+in\s+\(([^)]*)\)", clause, flags=re.IGNORECASE)
+        if epic:  # an epic's children: `parent in (...)` (Cloud) or the Epic Link field `cf[N] in (...)` (DC)
+            keys = {x.strip().strip('"') for x in epic.group(3).split(",")}
+            field_id = "parent" if epic.group(2) is None else f"customfield_{epic.group(2)}"
+            if field_id != "parent" and field_id != self.variant.epic_link_field:
+                raise JiraRefusal(400, [f"Field 'cf[{epic.group(2)}]' does not exist or you do not have "
+                                        "permission to view it."])
+            return [i for i in matches if i.fields.get(field_id) in keys]
         if inside and field_name in ("key", "issuekey"):
             keys = {x.strip().strip('"') for x in inside.group(2).split(",")}
             return [i for i in matches if i.key in keys]
