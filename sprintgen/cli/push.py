@@ -105,15 +105,15 @@ def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, a
     log = (lambda text: say_redacted(text, err=True)) if verbose else None
     connection = open_connection(credentials, log=log, api_version=api_version)
     prepared = prepare_push(connection, plan, options, request)
-    say(render_preview(prepared), nl=False)
+    say_redacted(render_preview(prepared), nl=False)
     warning = check_capacity(prepared.loads, allow_overcommit=allow_overcommit)
     if warning:
-        say(f"sprintgen: warning: {warning}", err=True)
+        say_redacted(f"sprintgen: warning: {warning}", err=True)
     if prepared.write_count == 0:
-        say("Nothing to change: Jira already matches the plan.")
+        say_redacted("Nothing to change: Jira already matches the plan.")
         return
     if dry_run:
-        say("Dry run: nothing was written.")
+        say_redacted("Dry run: nothing was written.")
         return
     if not yes:
         if not _interactive():
@@ -127,13 +127,13 @@ def _push_to(plan, request, options, credentials, *, dry_run: bool, yes: bool, a
         else:
             result = apply_push(prepared)
     except PushStopped as stopped:
-        say(render_summary(prepared, stopped.result), nl=False)
+        say_redacted(render_summary(prepared, stopped.result), nl=False)
         raise
     except KeyboardInterrupt:
-        say("sprintgen: push interrupted; run the same command again to complete it (nothing is duplicated)",
-            err=True)
+        say_redacted("sprintgen: push interrupted; run the same command again to complete it "
+                     "(nothing is duplicated)", err=True)
         raise
-    say(render_summary(prepared, result), nl=False)
+    say_redacted(render_summary(prepared, result), nl=False)
     if result.failures:
         shown = "; ".join(result.failures[:3]) + ("; ..." if len(result.failures) > 3 else "")
         raise PartialPushError(f"{len(result.failures)} item(s) were not written: {shown}",
