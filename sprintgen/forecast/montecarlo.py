@@ -20,7 +20,7 @@ from typing import Any, Optional, Sequence
 from sprintgen.errors import InputError
 from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order, sprint_limit
 from sprintgen.graph import build_graph
-from sprintgen.model import Backlog, Estimate, Forecast, Plan, Team, format_points
+from sprintgen.model import Backlog, Estimate, Forecast, MilestoneForecast, Plan, Team, format_points
 from sprintgen.forecast.sampling import VelocityModel, draw_growth, draw_pert, draw_risk_work
 from sprintgen.capacity import Capacities, sprint_dates
 
@@ -151,10 +151,15 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
         "cost": _cost(team.cost_per_sprint, finish, percentiles),
     }
     index = {k: i for i, k in enumerate(data.keys)}
-    for epic in backlog.epics:
-        columns = [index[k] for k in epic.stories]
+
+    def finish_of(story_keys: list[str]) -> tuple[list[int], Any, dict[str, int]]:
+        """The columns of some stories, the sprint the last of them finishes in each trial, and its percentiles."""
+        columns = [index[k] for k in story_keys]
         last = sprint[:, columns].max(axis=1) if columns else np.zeros(trials, dtype=np.int64)
-        epic_percentiles = _percentiles(last, integer=True)
+        return columns, last, _percentiles(last, integer=True)
+
+    for epic in backlog.epics:
+        columns, last, epic_percentiles = finish_of(epic.stories)
         result["epics"].append({
             "key": epic.key,
             "title": epic.title,
@@ -163,9 +168,26 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
             "estimate": _rollup([data.estimates[c] for c in columns], story_sizes[:, columns].sum(axis=1)),
             "probability_by_target": _probability(last, target_sprints),
         })
+    result["milestones"] = []
+    for milestone in backlog.milestones:
+        _, last, milestone_percentiles = finish_of(milestone.stories)
+        result["milestones"].append({
+            "key": milestone.key,
+            "title": milestone.title,
+            "sprints": milestone_percentiles,
+            "dates": _dates(team, milestone_percentiles),
+            "probability_by_target": _probability(last, target_sprints),
+        })
     result["stories"] = [{"key": k, "pert_mean": round(e.pert_mean, 4), "pert_sd": round(e.pert_sd, 4)}
                          for k, e in zip(data.keys, data.estimates)]
     return Forecast.model_validate(result)
+
+
+def milestone_forecasts(forecast: Forecast) -> dict[str, MilestoneForecast]:
+    """Milestone key -> when it is reached, read from the forecast's `milestones`."""
+    return {m.key: MilestoneForecast(p50=m.sprints.p50, p85=m.sprints.p85, p95=m.sprints.p95, p50_date=m.dates.p50,
+                                     p85_date=m.dates.p85, p95_date=m.dates.p95)
+            for m in forecast.milestones}
 
 
 def _plan_sprints(plan: Plan | None) -> int | None:

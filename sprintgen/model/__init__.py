@@ -4,15 +4,17 @@ Profiles and teams are what users write (unknown fields are errors); Backlog and
 Everything is re-exported here, so `from sprintgen.model import Plan` works whatever module a model lives in.
 """
 
-from sprintgen.model.backlog import Backlog, BacklogEpic, BacklogStory
+from sprintgen.model.backlog import Backlog, BacklogEpic, BacklogMilestone, BacklogStory
 from sprintgen.model.common import KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, format_points
-from sprintgen.model.forecast import DatePercentiles, EpicForecast, Forecast, Percentiles, RollUp
-from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedSprint, PlannedStory, TeamSummary
-from sprintgen.model.profile import Epic, Parameter, Profile, Risk, Story
+from sprintgen.model.forecast import (DatePercentiles, EpicForecast, Forecast, MilestoneFinish, MilestoneForecast,
+                                      Percentiles, RollUp)
+from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedMilestone, PlannedSprint, PlannedStory, TeamSummary
+from sprintgen.model.profile import Epic, Milestone, Parameter, Profile, Risk, Story
 from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
-    "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member",
-    "Parameter", "Percentiles", "Plan", "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride",
+    "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogMilestone", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member",
+    "Milestone", "MilestoneFinish", "MilestoneForecast", "Parameter", "Percentiles", "Plan", "PlannedEpic",
+    "PlannedMilestone", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride",
     "SprintSettings", "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday",
 ]

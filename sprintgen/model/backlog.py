@@ -35,6 +35,14 @@ class BacklogEpic(BaseModel):
     stories: list[str] = Field(default_factory=list)  # full story keys, in profile order
 
 
+class BacklogMilestone(BaseModel):
+    """A milestone after resolution: the full keys of the stories that complete it, in profile order."""
+
+    key: str
+    title: str
+    stories: list[str] = Field(default_factory=list)
+
+
 class Backlog(BaseModel):
     """The resolved backlog a plan is made from."""
 
@@ -48,6 +56,7 @@ class Backlog(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     epics: list[BacklogEpic] = Field(default_factory=list)
     stories: list[BacklogStory] = Field(default_factory=list)
+    milestones: list[BacklogMilestone] = Field(default_factory=list)
 
     def story(self, key: str) -> BacklogStory:
         """The story with this full key."""

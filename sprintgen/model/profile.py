@@ -67,6 +67,19 @@ class Epic(Strict):
     remove: bool = False
 
 
+class Milestone(Strict):
+    """A milestone as written in a profile: reached when all the stories it names are done.
+
+    `stories` holds story keys (`epic.story`) or epic keys (all the stories of the epic); a story excluded by a
+    condition is not waited for, and a milestone whose stories are all excluded is dropped.
+    """
+
+    key: str = Field(pattern=KEY_PATTERN)
+    title: Optional[str] = None
+    stories: Optional[list[str]] = None
+    remove: bool = False  # in a profile that extends another: drop the inherited milestone
+
+
 class Profile(Strict):
     """An architecture profile as written in YAML (before `extends` and parameters are resolved)."""
 
@@ -79,6 +92,7 @@ class Profile(Strict):
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
 
     @field_validator("extends", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sprintgen.errors import ProfileError
-from sprintgen.model import Epic, Profile, Story
+from sprintgen.model import Epic, Milestone, Profile, Story
 from sprintgen.profiles.discovery import ProfileSource, discover_profiles
 from sprintgen.inputs.validation import validate_document
 from sprintgen.inputs.yamlio import load_yaml
@@ -41,7 +41,7 @@ class MergedProfile:
 
     profile: Profile
     path: str
-    origins: dict[str, Origin] = field(default_factory=dict)  # "epic" or "epic.story" -> origin
+    origins: dict[str, Origin] = field(default_factory=dict)  # "epic", "epic.story" or "milestones.key" -> origin
 
 
 def looks_like_path(ref: str) -> bool:
@@ -126,6 +126,9 @@ def _origins(loaded: LoadedProfile) -> dict[str, Origin]:
         raw_stories = raw_epic.get("stories") or []
         for story_index, story in enumerate(epic.stories):
             origins[f"{epic.key}.{story.key}"] = Origin(loaded.path, getattr(raw_stories[story_index], "line", None))
+    raw_milestones = loaded.raw.get("milestones") or []
+    for index, milestone in enumerate(loaded.profile.milestones):
+        origins[f"milestones.{milestone.key}"] = Origin(loaded.path, getattr(raw_milestones[index], "line", None))
     return origins
 
 
@@ -147,6 +150,13 @@ def _check_unique_keys(profile: Profile, raw: Any, path: str) -> None:
                     where=f"epics[{epic_index}].stories[{story_index}].key", hint="story keys must be unique",
                 )
             seen_stories[story.key] = story_index
+    seen_milestones: dict[str, int] = {}
+    for index, milestone in enumerate(profile.milestones):
+        if milestone.key in seen_milestones:
+            raise ProfileError(f"duplicate milestone key '{milestone.key}' (also milestones[{seen_milestones[milestone.key]}])",
+                               file=path, line=getattr(raw["milestones"][index], "line", None),
+                               where=f"milestones[{index}].key", hint="milestone keys must be unique")
+        seen_milestones[milestone.key] = index
 
 
 def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False) -> MergedProfile:
@@ -174,8 +184,23 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
         risks=_unique_by_title(b.risks + c.risks),
         assumptions=_union(b.assumptions, c.assumptions),
         epics=[epics[k] for k in order],
+        milestones=_merge_milestones(b.milestones, c.milestones),
     )
     return MergedProfile(profile, other.path if is_child else base.path, origins)
+
+
+def _merge_milestones(base: list[Milestone], child: list[Milestone]) -> list[Milestone]:
+    """Milestones by key: the child's fields replace the base's, `remove: true` drops one, new ones follow."""
+    merged = {m.key: m for m in base}
+    for milestone in child:
+        if milestone.remove:
+            merged.pop(milestone.key, None)
+        elif milestone.key in merged:
+            merged[milestone.key] = _override(merged[milestone.key], milestone)
+        else:
+            merged[milestone.key] = milestone
+    order = merged_order([m.key for m in base], [(m.key, m.remove) for m in child])
+    return [merged[k] for k in order if k in merged]
 
 
 def merged_order(base: list[str], other: list[tuple[str, bool]]) -> list[str]:
@@ -217,7 +242,7 @@ def _merge_epic(base: Epic, child: Epic) -> Epic:
     return merged.model_copy(update={"stories": [stories[k] for k in order]})
 
 
-def _override(base: Story | Epic, child: Story | Epic, exclude: set[str] = frozenset()):
+def _override(base: Story | Epic | Milestone, child: Story | Epic | Milestone, exclude: set[str] = frozenset()):
     update = {name: getattr(child, name) for name in child.model_fields_set
               if name not in exclude and name not in ("key", "remove")}
     return base.model_copy(update=update)

@@ -8,9 +8,13 @@ from typing import Any, Mapping
 
 from sprintgen.profiles import conditions
 from sprintgen.errors import GraphError, ProfileError
-from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Epic, Story
+from sprintgen.model import Backlog, BacklogEpic, BacklogMilestone, BacklogStory, Epic, Story
 from sprintgen.profiles.parameters import resolve_values
 from sprintgen.profiles.merge import MergedProfile, Origin, load_merged
+
+
+#: The most stories one `for_each` count may expand into (a typo must not create a million stories).
+MAX_REPEAT = 200
 
 
 def build_backlog(ref: str, params: Mapping[str, Any] | None = None) -> Backlog:
@@ -53,6 +57,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     for key, (refs, origin) in pending_deps.items():
         by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin)
     risks = [r for r in profile.risks if _condition(r.when, values, Origin(merged.path, None), f"risks.{r.title}")]
+    milestones = _milestones(merged, all_written, by_key)
     return Backlog(
         profile_id=profile.id,
         profile_name=profile.name or profile.id,
@@ -64,7 +69,34 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         assumptions=list(profile.assumptions),
         epics=epics,
         stories=stories,
+        milestones=milestones,
     )
+
+
+def _milestones(merged: MergedProfile, written: dict[str, list[str]],
+                stories: dict[str, BacklogStory]) -> list[BacklogMilestone]:
+    """Each milestone with the full keys of its stories in profile order; one whose stories are all excluded is
+    dropped. An unknown key is an error at the milestone's line."""
+    order = {key: i for i, key in enumerate(stories)}
+    out: list[BacklogMilestone] = []
+    for milestone in merged.profile.milestones:
+        origin = merged.origins.get(f"milestones.{milestone.key}", Origin(merged.path, None))
+        where = f"milestones.{milestone.key}.stories"
+        if not milestone.stories:
+            raise ProfileError(f"milestone '{milestone.key}' names no stories", file=origin.file, line=origin.line,
+                               where=where, hint="list the EPIC.STORY keys (or epic keys) that complete it")
+        keys: set[str] = set()
+        for ref in milestone.stories:
+            if ref not in written:
+                close = difflib.get_close_matches(ref, list(written), n=3, cutoff=0.6)
+                hint = f"closest existing keys: {', '.join(close)}" if close else "use EPIC.STORY or an epic key"
+                raise ProfileError(f"milestone '{milestone.key}' names unknown story '{ref}'", file=origin.file,
+                                   line=origin.line, where=where, hint=hint)
+            keys.update(k for k in written[ref] if k in stories)
+        if keys:
+            out.append(BacklogMilestone(key=milestone.key, title=milestone.title or milestone.key,
+                                        stories=sorted(keys, key=order.__getitem__)))
+    return out
 
 
 def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin, where: str) -> bool:
@@ -87,14 +119,7 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
     story = _scaled(epic, story, values, origin)
     if story.for_each is None:
         return [story]
-    where = f"{epic.key}.{story.key}.for_each"
-    if story.for_each not in values:
-        raise ProfileError(f"'{story.for_each}' is not a parameter of this profile", file=origin.file,
-                           line=origin.line, where=where, hint="name a list parameter")
-    items = values[story.for_each]
-    if not isinstance(items, list):
-        raise ProfileError(f"parameter '{story.for_each}' is not a list", file=origin.file, line=origin.line,
-                           where=where, hint="give the parameter type: list")
+    items = _items(epic, story, values, origin)
     expanded = []
     seen: set[str] = set()
     for item in items:
@@ -114,6 +139,34 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
             "definition_of_done": [sub(d) for d in story.definition_of_done] if story.definition_of_done else None,
         }))
     return expanded
+
+
+def _items(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> list[Any]:
+    """What `for_each` iterates over: a list parameter's items, or 1..N for an expression giving a count N
+    (`for_each: "max(1, labelled_examples // 2500)"` splits work into batches)."""
+    where = f"{epic.key}.{story.key}.for_each"
+    name = story.for_each.strip()
+    if name.isidentifier():
+        if name not in values:
+            raise ProfileError(f"'{name}' is not a parameter of this profile", file=origin.file,
+                               line=origin.line, where=where, hint="name a list parameter or write a count expression")
+        items = values[name]
+        if not isinstance(items, list):
+            raise ProfileError(f"parameter '{name}' is not a list", file=origin.file, line=origin.line,
+                               where=where, hint="give the parameter type: list, or write a count expression")
+        return items
+    try:
+        count = conditions.evaluate(name, values)
+    except conditions.ExpressionError as exc:
+        raise ProfileError(str(exc), file=origin.file, line=origin.line, where=where,
+                           hint="see 'Conditions' in README.md") from None
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_REPEAT:
+        raise ProfileError(f"for_each must give a list parameter or a whole number from 0 to {MAX_REPEAT}, "
+                           f"got {count!r}", file=origin.file, line=origin.line, where=where,
+                           hint="round the count, e.g. with // or round()")
+    return list(range(1, count + 1))
 
 
 def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> Story:
