@@ -19,7 +19,7 @@ from typing import Any, Optional, Sequence
 
 from sprintgen.errors import InputError
 from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order, sprint_limit
-from sprintgen.graph import build_graph
+from sprintgen.graph import build_graph, milestone_ranks
 from sprintgen.model import Backlog, Estimate, Forecast, MilestoneForecast, Plan, Team, format_points
 from sprintgen.forecast.sampling import VelocityModel, draw_growth, draw_pert, draw_risk_work
 from sprintgen.capacity import Capacities, sprint_dates
@@ -59,7 +59,7 @@ class _Inputs:
 
 
 def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inputs:
-    build_graph(backlog)  # validates: unknown references and cycles are errors before any trial runs
+    dag = build_graph(backlog)  # validates: unknown references and cycles are errors before any trial runs
     keys = [s.key for s in backlog.stories]
     index = {k: i for i, k in enumerate(keys)}
     estimates = [s.estimate for s in backlog.stories]
@@ -69,7 +69,9 @@ def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inp
     if plan is not None:
         sprint_of = {s.key: s.sprint for s in plan.stories}
         planned = [sprint_of.get(k) for k in keys]
-    order = priority_order([e.likely for e in estimates], preds, planned=planned)
+    milestone_rank = milestone_ranks(backlog, dag)
+    first = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
+    order = priority_order([e.likely for e in estimates], preds, planned=planned, milestone=first)
     return _Inputs(keys, estimates, preds, pins, order, sprint_limit(len(keys), pins, capacities.steady_from))
 
 

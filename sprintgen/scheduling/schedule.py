@@ -8,7 +8,7 @@ from typing import Optional
 from sprintgen.scheduling import checks
 from sprintgen.scheduling import solver
 from sprintgen.scheduling.bounds import lower_bounds as _problem_bounds
-from sprintgen.graph import DependencyGraph, build_graph, critical_path
+from sprintgen.graph import DependencyGraph, build_graph, critical_path, milestone_ranks
 from sprintgen.model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedMilestone, PlannedSprint,
                              PlannedStory, Team, TeamSummary)
 from sprintgen.scheduling.skill_balance import balance_skills
@@ -53,19 +53,9 @@ def build_problem(backlog: Backlog, dag: DependencyGraph, team: Team, capacities
     for position, task in enumerate(by_priority):
         rank[task] = position
     problem.rank = rank
+    if backlog.milestones:
+        problem.milestone = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
     return problem, keys
-
-
-def milestone_ranks(backlog: Backlog, dag: DependencyGraph) -> dict[str, int]:
-    """Story key -> index of the first milestone that needs it (its own stories and everything they wait for)."""
-    import networkx as nx
-
-    rank: dict[str, int] = {}
-    for index, milestone in enumerate(backlog.milestones):
-        for key in milestone.stories:
-            for needed in (key, *nx.ancestors(dag.graph, key)):
-                rank.setdefault(needed, index)
-    return rank
 
 
 def planned_milestones(backlog: Backlog, sprint_of: dict[str, Optional[int]],
