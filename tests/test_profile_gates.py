@@ -6,7 +6,8 @@ the gated work transitively waits for its gate in the resolved dependency graph.
 - the baseline and the task metrics gate training;
 - access control and ranking gate building training examples from retrieved context (hybrid);
 - the kill switch and a tested rollback gate the pilot;
-- the first tuned candidate and the perfect-context diagnostic gate the bulk of the labelling.
+- the first tuned candidate and the perfect-context diagnostic gate the bulk of the labelling, and in a hybrid built
+  on a running RAG system (`existing_rag`), that system's verified pilot decision too.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def combinations(profile_id: str) -> list[dict[str, str]]:
     axes = {"compliance": COMPLIANCE, "traffic": ("low", "medium", "high"), "multilingual": ("false", "true")}
     if profile_id != "rag":
         axes["labelled_examples"] = ("100", "10000")
+    if profile_id == "hybrid":
+        axes["existing_rag"] = ("false", "true")
     names = list(axes)
     return [dict(zip(names, values)) for values in itertools.product(*axes.values())]
 
@@ -90,7 +93,8 @@ def test_baseline_and_task_metrics_gate_training(profile_id, params):
 @pytest.mark.parametrize("params", combinations("hybrid"), ids=lambda p: "-".join(p.values()))
 def test_access_control_and_ranking_gate_training_examples_from_retrieved_context(params):
     backlog, graph = resolved("hybrid", params)
-    missing = {"access.filter", "retrieval.ranking"} - waits_for(graph, "integration.context-examples")
+    gates = {"running.access-check"} if params["existing_rag"] == "true" else {"access.filter", "retrieval.ranking"}
+    missing = gates - waits_for(graph, "integration.context-examples")
     assert not missing, f"restricted content could reach the weights: context examples do not wait for {missing}"
     for run in (s.key for s in backlog.stories if s.key.startswith("training.run-")):
         assert "integration.context-examples" in waits_for(graph, run)
@@ -100,13 +104,15 @@ ROLLBACK = {
     "rag": {"freshness.index-swap", "orchestration.prompt-template"},  # index switch-back, prompt rollback
     "fine-tuning": {"release.rollback"},
     "hybrid": {"freshness.index-swap", "orchestration.prompt-template", "release.rollback"},
+    "hybrid-existing": {"running.rollback", "release.rollback"},  # the running system's rollback, rehearsed
 }
 
 
 @pytest.mark.parametrize("profile_id,params", CASES, ids=IDS)
 def test_kill_switch_and_rollback_gate_the_pilot(profile_id, params):
     _, graph = resolved(profile_id, params)
-    missing = {"launch.kill-switch", *ROLLBACK[profile_id]} - waits_for(graph, "launch.pilot")
+    rollback = ROLLBACK["hybrid-existing" if params.get("existing_rag") == "true" else profile_id]
+    missing = {"launch.kill-switch", *rollback} - waits_for(graph, "launch.pilot")
     assert not missing, f"{profile_id}: the pilot does not wait for {missing}"
     assert "launch.pilot" in waits_for(graph, "launch.rollout")
 
@@ -118,7 +124,9 @@ def test_first_candidate_and_diagnostic_gate_the_bulk_labelling(profile_id, para
     batches = [s.key for s in backlog.stories if s.key.startswith("dataset.labelling-")]
     assert batches
     for batch in batches:
-        missing = {"slice.candidate", "discovery.context-diagnostic", "dataset.guidelines",
-                   "governance.access"} - waits_for(graph, batch)
+        gates = {"slice.candidate", "discovery.context-diagnostic", "dataset.guidelines", "governance.access"}
+        if params.get("existing_rag") == "true":
+            gates.add("running.verify")  # the RAG pilot's stop-or-scale decision gates the bulk of the labelling
+        missing = gates - waits_for(graph, batch)
         assert not missing, f"{profile_id}: {batch} does not wait for {missing}"
         assert batch in waits_for(graph, "dataset.quality-review")  # the review pass follows every batch
