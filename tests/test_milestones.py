@@ -100,6 +100,17 @@ def test_a_child_profile_removes_or_retitles_inherited_milestones(tmp_path):
     """)
     plan = plan_json("--profile", str(child), "--start", "2027-01-04", "--no-forecast")
     assert [(m["key"], m["title"]) for m in plan["milestones"]] == [("all", "All done")]
+    trimmed = write(tmp_path / "trimmed.yaml", """
+        id: trimmed
+        extends: [ms.yaml]
+        epics:
+          - key: late
+            stories:
+              - {key: x, remove: true}
+    """)
+    plan = plan_json("--profile", str(trimmed), "--start", "2027-01-04", "--no-forecast")
+    # a removed story is no longer waited for; 'first' named only that story and goes with it
+    assert [(m["key"], m["stories"]) for m in plan["milestones"]] == [("all", ["build.a", "build.b", "build.c"])]
 
 
 @pytest.mark.parametrize("milestones,message", [

@@ -129,7 +129,7 @@ def test_undiagnosed_failures_get_rag_and_the_advice_to_do_the_diagnostic_work()
 def test_parameters_follow_from_data_sensitivity_and_traffic(sensitivity, compliance):
     out = recommend_json(*options({**SUPPORT_ASSISTANT, "data_sensitivity": sensitivity, "traffic": "high"}),
                          "--sources", "confluence,zendesk")
-    assert out["parameters"] == {"compliance": compliance, "traffic": "high",
+    assert out["parameters"] == {"compliance": [compliance], "traffic": "high",
                                  "data_sources": ["confluence", "zendesk"]}
     assert out["next"] == (f"sprintgen plan --profile rag --param compliance={compliance} --param traffic=high "
                            "--param data_sources=confluence,zendesk")
@@ -218,7 +218,7 @@ def test_plan_goes_on_to_plan_the_recommendation(tmp_path):
                          "--velocity", "40", "--start", "2027-01-04")
     assert out["recommendation"]["profile"] == "rag"
     assert out["plan"]["profile"]["id"] == "rag"
-    assert out["plan"]["profile"]["parameters"]["compliance"] == "gdpr"
+    assert out["plan"]["profile"]["parameters"]["compliance"] == ["gdpr"]
     assert out["plan"]["team"]["velocity"] == 40
     assert out["plan"]["sprints"][0]["start"] == "2027-01-04"
 

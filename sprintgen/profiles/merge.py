@@ -184,14 +184,25 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
         risks=_unique_by_title(b.risks + c.risks),
         assumptions=_union(b.assumptions, c.assumptions),
         epics=[epics[k] for k in order],
-        milestones=_merge_milestones(b.milestones, c.milestones),
     )
+    profile.milestones = _merge_milestones(b.milestones, c.milestones, _written_keys(b) - _written_keys(profile))
     return MergedProfile(profile, other.path if is_child else base.path, origins)
 
 
-def _merge_milestones(base: list[Milestone], child: list[Milestone]) -> list[Milestone]:
-    """Milestones by key: the child's fields replace the base's, `remove: true` drops one, new ones follow."""
-    merged = {m.key: m for m in base}
+def _written_keys(profile: Profile) -> set[str]:
+    return {e.key for e in profile.epics} | {f"{e.key}.{s.key}" for e in profile.epics for s in e.stories}
+
+
+def _merge_milestones(base: list[Milestone], child: list[Milestone], removed: set[str]) -> list[Milestone]:
+    """Milestones by key: the child's fields replace the base's, `remove: true` drops one, new ones follow.
+
+    Stories (or epics) the child removes are no longer waited for; an inherited milestone left with none of its
+    stories is dropped with them."""
+    merged = {}
+    for milestone in base:
+        kept = [ref for ref in milestone.stories or [] if ref not in removed]
+        if kept or not milestone.stories:
+            merged[milestone.key] = milestone.model_copy(update={"stories": kept}) if milestone.stories else milestone
     for milestone in child:
         if milestone.remove:
             merged.pop(milestone.key, None)
