@@ -18,7 +18,7 @@ import itertools
 import networkx as nx
 import pytest
 
-from sprintgen.backlog import build_backlog
+from sprintgen.profiles.resolve import build_backlog
 from sprintgen.graph import build_graph
 
 BUILTINS = ("rag", "fine-tuning", "hybrid")

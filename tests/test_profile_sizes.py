@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from sprintgen.backlog import build_backlog
+from sprintgen.profiles.resolve import build_backlog
 from sprintgen.graph import build_graph
 
 SPRINT_POINTS = 30  # the default team's velocity

@@ -153,7 +153,8 @@ def _check_unique_keys(profile: Profile, raw: Any, path: str) -> None:
     seen_milestones: dict[str, int] = {}
     for index, milestone in enumerate(profile.milestones):
         if milestone.key in seen_milestones:
-            raise ProfileError(f"duplicate milestone key '{milestone.key}' (also milestones[{seen_milestones[milestone.key]}])",
+            first = seen_milestones[milestone.key]
+            raise ProfileError(f"duplicate milestone key '{milestone.key}' (also milestones[{first}])",
                                file=path, line=getattr(raw["milestones"][index], "line", None),
                                where=f"milestones[{index}].key", hint="milestone keys must be unique")
         seen_milestones[milestone.key] = index
