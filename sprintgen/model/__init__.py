@@ -9,12 +9,12 @@ from sprintgen.model.common import KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, f
 from sprintgen.model.forecast import (DatePercentiles, EpicForecast, Forecast, MilestoneFinish, MilestoneForecast,
                                       Percentiles, RollUp)
 from sprintgen.model.plan import Finding, Plan, PlannedEpic, PlannedMilestone, PlannedSprint, PlannedStory, TeamSummary
-from sprintgen.model.profile import Epic, Milestone, Parameter, Profile, Risk, Story
+from sprintgen.model.profile import DoneItem, Epic, Milestone, Parameter, Profile, Risk, Story
 from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
     "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogMilestone", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member",
-    "Milestone", "MilestoneFinish", "MilestoneForecast", "Parameter", "Percentiles", "Plan", "PlannedEpic",
+    "DoneItem", "Milestone", "MilestoneFinish", "MilestoneForecast", "Parameter", "Percentiles", "Plan", "PlannedEpic",
     "PlannedMilestone", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride",
     "SprintSettings", "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday",
 ]

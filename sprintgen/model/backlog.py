@@ -23,6 +23,7 @@ class BacklogStory(BaseModel):
     definition_of_done: list[str] = Field(default_factory=list)
     labels: list[str] = Field(default_factory=list)
     sprint: Optional[int] = None  # pinned sprint
+    kind: str = "code"  # code, data, document, evaluation or launch: which Definition-of-Done items apply
 
 
 class BacklogEpic(BaseModel):

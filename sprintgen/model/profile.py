@@ -36,6 +36,22 @@ class Risk(Strict):
     when: Optional[str] = None
 
 
+#: What a story produces, which decides the Definition-of-Done items that apply to it.
+StoryKind = Literal["code", "data", "document", "evaluation", "launch"]
+
+
+class DoneItem(Strict):
+    """A Definition-of-Done item that applies only to some stories: those of the given kinds and/or those that
+    (transitively) depend on the story named by `after` (e.g. "the harness runs in CI" once the harness exists)."""
+
+    text: str
+    kinds: Optional[list[StoryKind]] = None
+    after: Optional[str] = None  # a story key EPIC.STORY
+
+
+DoneList = Optional[list[Union[str, DoneItem]]]
+
+
 class Story(Strict):
     """A story as written in a profile."""
 
@@ -46,7 +62,8 @@ class Story(Strict):
     estimate: Optional[Estimate] = None
     skills: Optional[list[str]] = None
     depends_on: Optional[list[str]] = None
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: DoneList = None
+    kind: Optional[StoryKind] = None  # default: the epic's kind, else "code"
     when: Optional[str] = None
     for_each: Optional[str] = None  # name of a list parameter: one story per item, '{item}' substituted
     scale: Optional[str] = None  # expression on parameters multiplying the estimate
@@ -61,7 +78,8 @@ class Epic(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: Optional[str] = None
     goal: Optional[str] = None
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: DoneList = None
+    kind: Optional[StoryKind] = None  # the default kind of its stories
     stories: list[Story] = Field(default_factory=list)
     when: Optional[str] = None
     remove: bool = False
@@ -88,7 +106,7 @@ class Profile(Strict):
     description: Optional[str] = None
     extends: list[str] = Field(default_factory=list)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    definition_of_done: Optional[list[str]] = None
+    definition_of_done: DoneList = None
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)

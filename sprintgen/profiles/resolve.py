@@ -6,7 +6,7 @@ import difflib
 import re
 from typing import Any, Mapping
 
-from sprintgen.profiles import conditions
+from sprintgen.profiles import conditions, done
 from sprintgen.errors import GraphError, ProfileError
 from sprintgen.model import Backlog, BacklogEpic, BacklogMilestone, BacklogStory, Epic, Story
 from sprintgen.profiles.parameters import resolve_values
@@ -29,6 +29,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     epics: list[BacklogEpic] = []
     stories: list[BacklogStory] = []
     pending_deps: dict[str, tuple[list[str], Origin]] = {}
+    pending_dod: dict[str, tuple[list, Origin]] = {}
     all_written: dict[str, list[str]] = {}  # every key written in the profile -> expanded keys (may be empty)
     epic_of_written: dict[str, str] = {}
     for epic in profile.epics:
@@ -36,7 +37,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         include_epic = _condition(epic.when, values, epic_origin, f"epics.{epic.key}.when")
         all_written.setdefault(epic.key, [])
         backlog_epic = BacklogEpic(key=epic.key, title=epic.title or epic.key, goal=epic.goal or "",
-                                   definition_of_done=list(epic.definition_of_done or []))
+                                   definition_of_done=done.unconditional(epic.definition_of_done))
         for story in epic.stories:
             written_key = f"{epic.key}.{story.key}"
             origin = merged.origins.get(written_key, epic_origin)
@@ -45,17 +46,20 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
             if not include_epic or not _condition(story.when, values, origin, f"{written_key}.when"):
                 continue
             for expanded in _expand(epic, story, values, origin):
-                expanded_story = _backlog_story(epic, expanded, profile.definition_of_done or [], origin)
+                expanded_story = _backlog_story(epic, expanded, origin)
                 stories.append(expanded_story)
                 backlog_epic.stories.append(expanded_story.key)
                 all_written[written_key].append(expanded_story.key)
                 all_written[epic.key].append(expanded_story.key)
                 pending_deps[expanded_story.key] = (list(story.depends_on or []), origin)
+                pending_dod[expanded_story.key] = ([*(profile.definition_of_done or []), *(epic.definition_of_done or []),
+                                                    *(expanded.definition_of_done or [])], origin)
         if backlog_epic.stories:
             epics.append(backlog_epic)
     by_key = {s.key: s for s in stories}
     for key, (refs, origin) in pending_deps.items():
         by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin)
+    done.apply(by_key, pending_dod, all_written)
     risks = [r for r in profile.risks if _condition(r.when, values, Origin(merged.path, None), f"risks.{r.title}")]
     milestones = _milestones(merged, all_written, by_key)
     return Backlog(
@@ -64,7 +68,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         description=profile.description or "",
         source=merged.path,
         parameters=values,
-        definition_of_done=list(profile.definition_of_done or []),
+        definition_of_done=done.unconditional(profile.definition_of_done),
         risks=risks,
         assumptions=list(profile.assumptions),
         epics=epics,
@@ -136,7 +140,8 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
             "title": sub(story.title),
             "description": sub(story.description),
             "acceptance": [sub(a) for a in story.acceptance or []],
-            "definition_of_done": [sub(d) for d in story.definition_of_done] if story.definition_of_done else None,
+            "definition_of_done": ([done.substituted(d, sub) for d in story.definition_of_done]
+                                   if story.definition_of_done else None),
         }))
     return expanded
 
@@ -189,20 +194,16 @@ def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
     return story.model_copy(update={"estimate": scaled})
 
 
-def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Origin) -> BacklogStory:
+def _backlog_story(epic: Epic, story: Story, origin: Origin) -> BacklogStory:
     key = f"{epic.key}.{story.key}"
     for field in ("title", "estimate"):
         if getattr(story, field) is None:
             raise ProfileError(f"story has no {field}", file=origin.file, line=origin.line,
                                where=f"{key}.{field}", hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
-    dod: list[str] = []
-    for item in [*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]:
-        if item not in dod:
-            dod.append(item)
     return BacklogStory(
         key=key, epic=epic.key, title=story.title, description=story.description or "",
         acceptance=list(story.acceptance or []), estimate=story.estimate, skills=list(story.skills or []),
-        definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
+        labels=list(story.labels or []), sprint=story.sprint, kind=story.kind or epic.kind or "code",
     )
 
 
