@@ -24,8 +24,8 @@ def test_the_roadmap_cites_no_article_numbers(profile_id):
 
 
 # Quotes of article 003 (ThirstySprout) that were once credited to 004.
-QUOTES_OF_003 = ("run a pilot with a fixed rubric", "lock the evaluation rubric before testing", "who owns it after launch",
-                 "judging quality only by whether the demo looks fluent")
+QUOTES_OF_003 = ("run a pilot with a fixed rubric", "lock the evaluation rubric before testing",
+                 "who owns it after launch", "judging quality only by whether the demo looks fluent")
 
 
 def test_docs_credit_each_quote_to_its_article():

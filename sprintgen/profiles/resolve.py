@@ -52,8 +52,9 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
                 all_written[written_key].append(expanded_story.key)
                 all_written[epic.key].append(expanded_story.key)
                 pending_deps[expanded_story.key] = (list(story.depends_on or []), origin)
-                pending_dod[expanded_story.key] = ([*(profile.definition_of_done or []), *(epic.definition_of_done or []),
-                                                    *(expanded.definition_of_done or [])], origin)
+                candidates = [*(profile.definition_of_done or []), *(epic.definition_of_done or []),
+                              *(expanded.definition_of_done or [])]
+                pending_dod[expanded_story.key] = (candidates, origin)
         if backlog_epic.stories:
             epics.append(backlog_epic)
     by_key = {s.key: s for s in stories}
