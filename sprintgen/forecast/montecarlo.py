@@ -154,32 +154,20 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
     }
     index = {k: i for i, k in enumerate(data.keys)}
 
-    def finish_of(story_keys: list[str]) -> tuple[list[int], Any, dict[str, int]]:
-        """The columns of some stories, the sprint the last of them finishes in each trial, and its percentiles."""
-        columns = [index[k] for k in story_keys]
+    def finish_of(group: Any) -> tuple[dict[str, Any], list[int]]:
+        """When the last story of an epic or a milestone is done (percentiles, dates, chance by the target), and
+        the columns of its stories."""
+        columns = [index[k] for k in group.stories]
         last = sprint[:, columns].max(axis=1) if columns else np.zeros(trials, dtype=np.int64)
-        return columns, last, _percentiles(last, integer=True)
+        percentiles = _percentiles(last, integer=True)
+        return {"key": group.key, "title": group.title, "sprints": percentiles, "dates": _dates(team, percentiles),
+                "probability_by_target": _probability(last, target_sprints)}, columns
 
     for epic in backlog.epics:
-        columns, last, epic_percentiles = finish_of(epic.stories)
-        result["epics"].append({
-            "key": epic.key,
-            "title": epic.title,
-            "sprints": epic_percentiles,
-            "dates": _dates(team, epic_percentiles),
-            "estimate": _rollup([data.estimates[c] for c in columns], story_sizes[:, columns].sum(axis=1)),
-            "probability_by_target": _probability(last, target_sprints),
-        })
-    result["milestones"] = []
-    for milestone in backlog.milestones:
-        _, last, milestone_percentiles = finish_of(milestone.stories)
-        result["milestones"].append({
-            "key": milestone.key,
-            "title": milestone.title,
-            "sprints": milestone_percentiles,
-            "dates": _dates(team, milestone_percentiles),
-            "probability_by_target": _probability(last, target_sprints),
-        })
+        entry, columns = finish_of(epic)
+        entry["estimate"] = _rollup([data.estimates[c] for c in columns], story_sizes[:, columns].sum(axis=1))
+        result["epics"].append(entry)
+    result["milestones"] = [finish_of(m)[0] for m in backlog.milestones]
     result["stories"] = [{"key": k, "pert_mean": round(e.pert_mean, 4), "pert_sd": round(e.pert_sd, 4)}
                          for k, e in zip(data.keys, data.estimates)]
     return Forecast.model_validate(result)
