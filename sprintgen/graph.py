@@ -76,6 +76,19 @@ def critical_path(dag: DependencyGraph, weight: dict[str, float]) -> tuple[list[
     return list(reversed(path)), best[end]
 
 
+def milestone_ranks(backlog: Backlog, dag: DependencyGraph) -> dict[str, int]:
+    """Story key -> index of the first milestone that needs it (its own stories and everything they wait for).
+
+    Planning and the forecast pull a story forward by this rank, so a thin first slice is not queued behind the
+    layers of the epics listed before it."""
+    rank: dict[str, int] = {}
+    for index, milestone in enumerate(backlog.milestones):
+        for key in milestone.stories:
+            for needed in (key, *nx.ancestors(dag.graph, key)):
+                rank.setdefault(needed, index)
+    return rank
+
+
 # --- index-level helpers: tasks 0..n-1, preds[i] lists the tasks i depends on ---------------------------------------
 
 

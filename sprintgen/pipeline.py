@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from sprintgen.capacity import find_team_file, load_team
 from sprintgen.errors import InputError
-from sprintgen.forecast.montecarlo import ForecastSettings, run_forecast
+from sprintgen.forecast.montecarlo import ForecastSettings, milestone_forecasts, run_forecast
 from sprintgen.graph import build_graph
 from sprintgen.inputs.yamlio import load_yaml
 from sprintgen.model import MAX_SPRINTS, Backlog, Plan, Team
@@ -49,6 +49,9 @@ def plan_and_team(request: PlanRequest) -> tuple[Plan, Team]:
     plan = make_plan(backlog, team, PlanOptions(sprints=request.sprints))
     if request.forecast is not None:
         plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
+        forecasts = milestone_forecasts(plan.forecast)
+        for milestone in plan.milestones:
+            milestone.forecast = forecasts.get(milestone.key)
     return plan, team
 
 

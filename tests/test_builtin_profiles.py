@@ -66,6 +66,10 @@ def parameter_cases():
                 values = ["true", "false"]
             elif spec.type == "int":
                 values = [str(int(spec.min)), str(int(spec.max))]
+            elif spec.type == "number":
+                values = [f"{spec.min:g}", f"{spec.max:g}"]
+            elif spec.type == "list" and spec.choices:
+                values = ["", *[str(c) for c in spec.choices], ",".join(str(c) for c in spec.choices)]
             elif spec.type == "list":
                 values = ["", "alpha,beta,gamma"]
             else:  # pragma: no cover - the built-ins use no other type; a new one must be added here
@@ -102,14 +106,15 @@ def test_everything_switched_on_plans_through_the_cli(profile_id):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert all(s["sprint"] is not None for s in data["stories"])
-    assert data["profile"]["parameters"]["compliance"] == "gdpr"
+    assert data["profile"]["parameters"]["compliance"] == ["gdpr"]
 
 
 # --- story quality -----------------------------------------------------------------------------------------------
 
 
 def _all_variants():
-    return [(p, params) for p in BUILTINS for params in (ALL_ON, {**ALL_ON, "compliance": "hipaa"})]
+    return [(p, params) for p in BUILTINS
+            for params in (ALL_ON, {**ALL_ON, "compliance": "hipaa"}, {**ALL_ON, "compliance": "gdpr,hipaa"})]
 
 
 @pytest.mark.parametrize("profile_id,params", _all_variants())
@@ -123,15 +128,13 @@ def test_every_story_is_well_formed(profile_id, params):
         assert all(len(a.split()) >= 5 for a in story.acceptance), f"{where}: an acceptance criterion too vague"
         assert story.estimate.low < story.estimate.high, f"{where}: an estimate range, not a single number"
         assert story.skills and set(story.skills) <= VOCABULARY, f"{where}: skills {story.skills}"
-        profile_dod = backlog(profile_id, **params).definition_of_done
-        assert story.definition_of_done[:len(profile_dod)] == profile_dod, where
-        assert len(story.definition_of_done) > len(profile_dod), f"{where}: no epic or story Definition of Done"
+        assert story.definition_of_done, f"{where}: no Definition of Done (see tests/test_profile_done.py)"
 
 
 @pytest.mark.parametrize("profile_id", BUILTINS)
 def test_profile_and_every_epic_carry_their_own_definition_of_done(profile_id):
     resolved = backlog(profile_id, **ALL_ON)
-    assert len(resolved.definition_of_done) >= 3
+    assert len(merged(profile_id).definition_of_done) >= 5  # by kind of story: see tests/test_profile_done.py
     for epic in resolved.epics:
         assert epic.goal, epic.key
         assert epic.definition_of_done, f"{profile_id}: epic {epic.key} has no Definition of Done of its own"
@@ -159,8 +162,8 @@ def test_no_story_is_unreachable(profile_id, params):
     assert {s.key for s in resolved.stories} - nx.ancestors(graph, go_live) == {go_live}
     assert "launch.pilot" in nx.ancestors(graph, go_live)
     roots = {n for n in graph if graph.in_degree(n) == 0}
-    assert "discovery.use-case" in roots
-    assert all(key.split(".")[0] in ("discovery", "ingest") for key in roots), roots
+    assert {"discovery.use-case", "governance.data-map"} <= roots  # the data map starts in sprint 1: it gates data
+    assert all(key.split(".")[0] in ("discovery", "ingest", "governance") for key in roots), roots
 
 
 def _similar(a: str, b: str) -> float:
@@ -213,8 +216,8 @@ def test_hybrid_merges_shared_keys_instead_of_duplicating_them():
     own = load_profile_file(find_profile("hybrid")).profile
     removed = {f"{e.key}.{s.key}" for e in own.epics for s in e.stories if s.remove}
     added = {f"{e.key}.{s.key}" for e in own.epics for s in e.stories if not s.remove} - set(rag) - set(tuning)
-    assert removed == {"training.baseline"}
-    assert added and all(key.startswith("integration.") for key in added)
+    assert removed == {"training.baseline", "release.client"}
+    assert added and all(key.startswith(("integration.", "running.")) for key in added)
     assert set(hybrid) == (set(rag) | set(tuning) | added) - removed
 
 
@@ -248,8 +251,8 @@ def test_hybrid_has_the_combining_work():
     text = " ".join(f"{s.title} {s.description}" for s in integration).lower()
     for concern in ("retrieved context", "which layer", "cross-system", "base model"):
         assert concern in text, concern
-    runs = resolved.story("training.runs")
-    assert "integration.context-examples" in runs.depends_on
+    runs = resolved.story("training.run-1")
+    assert {"integration.context-examples", "integration.baseline"} <= set(runs.depends_on)
     assert "integration" in {key.split(".")[0] for key in resolved.story("launch.pilot").depends_on}
     assert len(resolved.stories) < len(backlog("rag").stories) + len(backlog("fine-tuning").stories)
 
@@ -260,9 +263,9 @@ def test_hybrid_has_the_combining_work():
 @pytest.mark.parametrize("profile_id", ["rag", "fine-tuning"])
 def test_base_profiles_have_a_realistic_size(profile_id):
     resolved = backlog(profile_id)
-    assert 25 <= len(resolved.stories) <= 40
+    assert 40 <= len(resolved.stories) <= 60
     points = sum(s.estimate.likely for s in resolved.stories)
-    assert 4 * 30 <= points <= 8 * 30  # several sprints at 30 points a sprint
+    assert 6 * 30 <= points <= 9 * 30  # a quarter or two at 30 points a sprint
 
 
 def _epic_order(profile_id: str) -> list[str]:
@@ -336,7 +339,7 @@ def test_every_distinct_source_keeps_its_own_story_and_key(sources, keys):
     ("hybrid", {"launch.load-test", "launch.cost-model", "orchestration.cache", "release.inference-optimisation"}),
 ])
 def test_high_traffic_adds_load_and_cost_work(profile_id, extra):
-    assert keys(profile_id, traffic="low") == keys(profile_id, traffic="medium")
+    assert keys(profile_id, traffic="medium") - keys(profile_id, traffic="low") == {"launch.capacity-check"}
     assert keys(profile_id, traffic="high") - keys(profile_id, traffic="medium") == extra
     risks = {r.title for r in backlog(profile_id, traffic="high").risks} - {r.title for r in backlog(profile_id).risks}
     if profile_id != "fine-tuning":
@@ -344,16 +347,10 @@ def test_high_traffic_adds_load_and_cost_work(profile_id, extra):
 
 
 @pytest.mark.parametrize("profile_id", ["fine-tuning", "hybrid"])
-def test_labelled_examples_scale_the_labelling_estimate(profile_id):
-    at_10k = backlog(profile_id, labelled_examples="10000").story("dataset.labelling").estimate
-    assert (at_10k.low, at_10k.likely, at_10k.high) == (8, 13, 21)
-    at_20k = backlog(profile_id, labelled_examples="20000").story("dataset.labelling").estimate
-    assert (at_20k.low, at_20k.likely, at_20k.high) == (16, 26, 42)
-    at_2500 = backlog(profile_id, labelled_examples="2500").story("dataset.labelling").estimate
-    assert at_2500.likely == pytest.approx(3.25)
+def test_labelled_examples_scale_the_labelling_work(profile_id):
     total = [sum(s.estimate.likely for s in backlog(profile_id, labelled_examples=n).stories)
              for n in ("2500", "10000")]
-    assert total[1] - total[0] == pytest.approx(13 - 3.25)
+    assert total[1] - total[0] == pytest.approx(3 * 8)  # three more batches of 2,500 examples, 8 points likely
 
 
 @pytest.mark.parametrize("profile_id,extra", [
@@ -390,9 +387,9 @@ def test_show_displays_each_parameter_effect():
     assert "launch.load-test" in _shown_keys(_shown("hybrid", "traffic=high"))
     assert "evaluation.multilingual" in _shown_keys(_shown("fine-tuning", "multilingual=true"))
     document = _shown("fine-tuning", "labelled_examples=20000")
-    labelling = next(s for e in document["epics"] if e["key"] == "dataset" for s in e["stories"]
-                     if s["key"] == "labelling")
-    assert labelling["estimate"] == {"low": 16.0, "likely": 26.0, "high": 42.0}
+    batches = [s for e in document["epics"] if e["key"] == "dataset" for s in e["stories"]
+               if s["key"].startswith("labelling-")]
+    assert [s["key"] for s in batches] == [f"labelling-{n}" for n in range(1, 9)]
     assert document["parameters"]["labelled_examples"]["default"] == 20000  # the value used, as a valid profile
 
 

@@ -97,10 +97,10 @@ def test_from_recommend_extends_the_recommended_profile_with_its_parameters(here
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("recommend: rag")
     profile = yaml.safe_load((here / "profiles" / "my-rag.yaml").read_text(encoding="utf-8"))
-    assert profile["parameters"]["compliance"]["default"] == "hipaa"
+    assert profile["parameters"]["compliance"]["default"] == ["hipaa"]
     assert profile["parameters"]["traffic"]["default"] == "high"
     plan = json.loads(run(*next_command(result.stdout), "--format", "json").stdout)
-    assert plan["profile"]["parameters"]["compliance"] == "hipaa"
+    assert plan["profile"]["parameters"]["compliance"] == ["hipaa"]
     assert plan["profile"]["parameters"]["traffic"] == "high"
 
 
@@ -139,7 +139,7 @@ def test_init_errors_are_one_line_and_write_nothing(here, args, fragment):
 def test_param_sets_a_default_in_the_new_profile(here):
     assert run("init", "--param", "compliance=gdpr").exit_code == 0
     plan = json.loads(run("plan", "--profile", "my-rag", "--format", "json").stdout)
-    assert plan["profile"]["parameters"]["compliance"] == "gdpr"
+    assert plan["profile"]["parameters"]["compliance"] == ["gdpr"]
 
 
 def test_a_file_in_the_way_of_the_profiles_directory_is_a_clear_error(here):

@@ -222,7 +222,8 @@ def _days(start: dt.date, end: dt.date) -> int:
 
 
 def gantt(plan: Any) -> str:
-    """A Gantt chart: one bar per sprint (over-capacity sprints marked critical) and one per planned epic."""
+    """A Gantt chart: one bar per sprint (over-capacity sprints marked critical), one per planned epic and a marker
+    at the end of the sprint in which each milestone is planned to be reached."""
     lines = [
         "gantt",
         f"    title {gantt_text('Sprints of ' + str(plan.profile.get('name') or plan.profile.get('id')), 80)}",
@@ -244,6 +245,11 @@ def gantt(plan: Any) -> str:
             start = sprint_by_number[epic.first_sprint].start
             end = sprint_by_number[epic.last_sprint].end
             lines.append(f"    {gantt_text(epic.title)} :ep{index}, {start.isoformat()}, {_days(start, end)}d")
+    reached = [m for m in getattr(plan, "milestones", []) if m.date is not None]
+    if reached:
+        lines.append("    section Milestones")
+        for index, milestone in enumerate(reached, start=1):
+            lines.append(f"    {gantt_text(milestone.title)} :milestone, ms{index}, {milestone.date.isoformat()}, 0d")
     return "\n".join(lines) + "\n"
 
 

@@ -19,8 +19,8 @@ from typing import Any, Optional, Sequence
 
 from sprintgen.errors import InputError
 from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order, sprint_limit
-from sprintgen.graph import build_graph
-from sprintgen.model import Backlog, Estimate, Forecast, Plan, Team, format_points
+from sprintgen.graph import build_graph, milestone_ranks
+from sprintgen.model import Backlog, Estimate, Forecast, MilestoneForecast, Plan, Team, format_points
 from sprintgen.forecast.sampling import VelocityModel, draw_growth, draw_pert, draw_risk_work
 from sprintgen.capacity import Capacities, sprint_dates
 
@@ -59,8 +59,7 @@ class _Inputs:
 
 
 def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inputs:
-    if plan is None:  # a plan was made from a validated graph; otherwise validate: cycles are errors before any trial
-        build_graph(backlog)
+    dag = build_graph(backlog)  # validates: unknown references and cycles are errors before any trial runs
     keys = [s.key for s in backlog.stories]
     index = {k: i for i, k in enumerate(keys)}
     estimates = [s.estimate for s in backlog.stories]
@@ -70,7 +69,9 @@ def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inp
     if plan is not None:
         sprint_of = {s.key: s.sprint for s in plan.stories}
         planned = [sprint_of.get(k) for k in keys]
-    order = priority_order([e.likely for e in estimates], preds, planned=planned)
+    milestone_rank = milestone_ranks(backlog, dag)
+    first = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
+    order = priority_order([e.likely for e in estimates], preds, planned=planned, milestone=first)
     return _Inputs(keys, estimates, preds, pins, order, sprint_limit(len(keys), pins, capacities.steady_from))
 
 
@@ -152,21 +153,31 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
         "cost": _cost(team.cost_per_sprint, finish, percentiles),
     }
     index = {k: i for i, k in enumerate(data.keys)}
-    for epic in backlog.epics:
-        columns = [index[k] for k in epic.stories]
+
+    def finish_of(group: Any) -> tuple[dict[str, Any], list[int]]:
+        """When the last story of an epic or a milestone is done (percentiles, dates, chance by the target), and
+        the columns of its stories."""
+        columns = [index[k] for k in group.stories]
         last = sprint[:, columns].max(axis=1) if columns else np.zeros(trials, dtype=np.int64)
-        epic_percentiles = _percentiles(last, integer=True)
-        result["epics"].append({
-            "key": epic.key,
-            "title": epic.title,
-            "sprints": epic_percentiles,
-            "dates": _dates(team, epic_percentiles),
-            "estimate": _rollup([data.estimates[c] for c in columns], story_sizes[:, columns].sum(axis=1)),
-            "probability_by_target": _probability(last, target_sprints),
-        })
+        percentiles = _percentiles(last, integer=True)
+        return {"key": group.key, "title": group.title, "sprints": percentiles, "dates": _dates(team, percentiles),
+                "probability_by_target": _probability(last, target_sprints)}, columns
+
+    for epic in backlog.epics:
+        entry, columns = finish_of(epic)
+        entry["estimate"] = _rollup([data.estimates[c] for c in columns], story_sizes[:, columns].sum(axis=1))
+        result["epics"].append(entry)
+    result["milestones"] = [finish_of(m)[0] for m in backlog.milestones]
     result["stories"] = [{"key": k, "pert_mean": round(e.pert_mean, 4), "pert_sd": round(e.pert_sd, 4)}
                          for k, e in zip(data.keys, data.estimates)]
     return Forecast.model_validate(result)
+
+
+def milestone_forecasts(forecast: Forecast) -> dict[str, MilestoneForecast]:
+    """Milestone key -> when it is reached, read from the forecast's `milestones`."""
+    return {m.key: MilestoneForecast(p50=m.sprints.p50, p85=m.sprints.p85, p95=m.sprints.p95, p50_date=m.dates.p50,
+                                     p85_date=m.dates.p85, p95_date=m.dates.p95)
+            for m in forecast.milestones}
 
 
 def _plan_sprints(plan: Plan | None) -> int | None:

@@ -28,10 +28,10 @@ SPARE_SPRINTS = 64
 
 
 def priority_order(sizes: Sequence[float], preds: Sequence[Sequence[int]],
-                   rank: Optional[Sequence[int]] = None, planned: Optional[Sequence[Optional[int]]] = None
-                   ) -> list[int]:
+                   rank: Optional[Sequence[int]] = None, planned: Optional[Sequence[Optional[int]]] = None,
+                   milestone: Optional[Sequence[int]] = None) -> list[int]:
     """Stories in the order they are packed: every story after its predecessors; by planned sprint when a plan is
-    given, then heaviest tail first.
+    given, then the first milestone that needs the story (`graph.milestone_ranks`), then heaviest tail first.
 
     Packing in the plan's sprint order reproduces the plan (or better) when sizes and capacities are as planned:
     each story finds its planned sprint at most as full as in the plan. The tail of a story is its size plus the
@@ -43,7 +43,8 @@ def priority_order(sizes: Sequence[float], preds: Sequence[Sequence[int]],
     sprint = [s if s is not None else n + 10**6 for s in planned] if planned is not None else [0] * n
     succ = successor_lists(preds)
     tail = tail_weights(sizes, succ, kahn_order(preds, succ, lambda t: (rank[t], t)))
-    return kahn_order(preds, succ, lambda t: (sprint[t], -tail[t], rank[t], t))
+    first = list(milestone) if milestone is not None else [0] * n
+    return kahn_order(preds, succ, lambda t: (sprint[t], first[t], -tail[t], rank[t], t))
 
 
 def sprint_limit(n: int, pins: dict[int, int], steady_from: int) -> int:

@@ -23,6 +23,7 @@ class BacklogStory(BaseModel):
     definition_of_done: list[str] = Field(default_factory=list)
     labels: list[str] = Field(default_factory=list)
     sprint: Optional[int] = None  # pinned sprint
+    kind: str = "code"  # code, data, document, evaluation or launch: which Definition-of-Done items apply
 
 
 class BacklogEpic(BaseModel):
@@ -33,6 +34,14 @@ class BacklogEpic(BaseModel):
     goal: str = ""
     definition_of_done: list[str] = Field(default_factory=list)
     stories: list[str] = Field(default_factory=list)  # full story keys, in profile order
+
+
+class BacklogMilestone(BaseModel):
+    """A milestone after resolution: the full keys of the stories that complete it, in profile order."""
+
+    key: str
+    title: str
+    stories: list[str] = Field(default_factory=list)
 
 
 class Backlog(BaseModel):
@@ -49,6 +58,7 @@ class Backlog(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     epics: list[BacklogEpic] = Field(default_factory=list)
     stories: list[BacklogStory] = Field(default_factory=list)
+    milestones: list[BacklogMilestone] = Field(default_factory=list)
 
     def story(self, key: str) -> BacklogStory:
         """The story with this full key."""

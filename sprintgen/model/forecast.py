@@ -62,6 +62,27 @@ class EpicForecast(BaseModel):
     probability_by_target: Optional[float] = None
 
 
+class MilestoneFinish(BaseModel):
+    """When a milestone's last story is done, across the trials."""
+
+    key: str
+    title: str
+    sprints: Percentiles
+    dates: DatePercentiles
+    probability_by_target: Optional[float] = None
+
+
+class MilestoneForecast(BaseModel):
+    """When a milestone is reached in the Monte Carlo forecast: sprint numbers and those sprints' end dates."""
+
+    p50: int
+    p85: int
+    p95: int
+    p50_date: Optional[dt.date] = None
+    p85_date: Optional[dt.date] = None
+    p95_date: Optional[dt.date] = None
+
+
 class StoryForecast(BaseModel):
     """The PERT mean and standard deviation the forecast drew a story's size from."""
 
@@ -91,6 +112,7 @@ class Forecast(BaseModel):
     deterministic_sprints: int
     plan_sprints: Optional[int] = None
     epics: list[EpicForecast] = Field(default_factory=list)
+    milestones: list[MilestoneFinish] = Field(default_factory=list)
     target_date: Optional[dt.date] = None
     target_sprints: Optional[int] = None
     probability_by_target: Optional[float] = None

@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field
 from sprintgen.model.backlog import BacklogStory
 from sprintgen.model.common import Estimate
-from sprintgen.model.forecast import Forecast
+from sprintgen.model.forecast import Forecast, MilestoneForecast
 from sprintgen.model.profile import Risk
 from sprintgen.model.team import Member
 
@@ -55,6 +55,17 @@ class PlannedEpic(BaseModel):
     last_sprint: Optional[int] = None
 
 
+class PlannedMilestone(BaseModel):
+    """A milestone in the plan: reached in the sprint its last story is planned in (None if one did not fit)."""
+
+    key: str
+    title: str
+    stories: list[str] = Field(default_factory=list)
+    sprint: Optional[int] = None
+    date: Optional[dt.date] = None  # the end date of that sprint
+    forecast: Optional[MilestoneForecast] = None
+
+
 class TeamSummary(BaseModel):
     """What the plan assumed of the team."""
 
@@ -78,6 +89,7 @@ class Plan(BaseModel):
     sprints: list[PlannedSprint]
     epics: list[PlannedEpic]
     stories: list[PlannedStory]
+    milestones: list[PlannedMilestone] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)

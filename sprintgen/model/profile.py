@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 from sprintgen.model.common import KEY_PATTERN, MAX_LIST_ITEMS, MAX_SPRINTS, Estimate, Strict
@@ -36,6 +36,22 @@ class Risk(Strict):
     when: Optional[str] = None
 
 
+#: What a story produces, which decides the Definition-of-Done items that apply to it.
+StoryKind = Literal["code", "data", "document", "evaluation", "launch"]
+
+
+class DoneItem(Strict):
+    """A Definition-of-Done item that applies only to some stories: those of the given kinds and/or those that
+    (transitively) depend on the story named by `after` (e.g. "the harness runs in CI" once the harness exists)."""
+
+    text: str
+    kinds: Optional[list[StoryKind]] = None
+    after: Optional[str] = None  # a story key EPIC.STORY
+
+
+DoneList = Optional[Annotated[list[Union[str, DoneItem]], Field(max_length=MAX_LIST_ITEMS)]]
+
+
 class Story(Strict):
     """A story as written in a profile."""
 
@@ -46,7 +62,8 @@ class Story(Strict):
     estimate: Optional[Estimate] = None
     skills: Optional[list[str]] = None
     depends_on: Optional[list[str]] = None
-    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
+    definition_of_done: DoneList = None
+    kind: Optional[StoryKind] = None  # default: the epic's kind, else "code"
     when: Optional[str] = None
     for_each: Optional[str] = None  # name of a list parameter: one story per item, '{item}' substituted
     scale: Optional[str] = None  # expression on parameters multiplying the estimate
@@ -61,10 +78,24 @@ class Epic(Strict):
     key: str = Field(pattern=KEY_PATTERN)
     title: Optional[str] = None
     goal: Optional[str] = None
-    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
+    definition_of_done: DoneList = None
+    kind: Optional[StoryKind] = None  # the default kind of its stories
     stories: list[Story] = Field(default_factory=list)
     when: Optional[str] = None
     remove: bool = False
+
+
+class Milestone(Strict):
+    """A milestone as written in a profile: reached when all the stories it names are done.
+
+    `stories` holds story keys (`epic.story`) or epic keys (all the stories of the epic); a story excluded by a
+    condition is not waited for, and a milestone whose stories are all excluded is dropped.
+    """
+
+    key: str = Field(pattern=KEY_PATTERN)
+    title: Optional[str] = None
+    stories: Optional[list[str]] = None
+    remove: bool = False  # in a profile that extends another: drop the inherited milestone
 
 
 class Profile(Strict):
@@ -76,10 +107,11 @@ class Profile(Strict):
     extends: list[str] = Field(default_factory=list)
     include: list[str] = Field(default_factory=list)  # epic files or directories of them, relative to this file
     parameters: dict[str, Parameter] = Field(default_factory=dict)
-    definition_of_done: Optional[list[str]] = Field(default=None, max_length=MAX_LIST_ITEMS)
+    definition_of_done: DoneList = None
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
 
     @field_validator("extends", "include", mode="before")
     @classmethod

@@ -42,6 +42,7 @@ def backlog_document(backlog: Backlog, parameters: dict[str, Parameter]) -> dict
                 "estimate": story.estimate.model_dump(),
                 "skills": story.skills,
                 "depends_on": story.depends_on,
+                "kind": story.kind,
                 "definition_of_done": story.definition_of_done,
             }
             if story.sprint is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sprintgen.errors import ProfileError
-from sprintgen.model import Epic, Profile, Story
+from sprintgen.model import Epic, Milestone, Profile, Story
 from sprintgen.profiles.discovery import ProfileSource, discover_profiles, same_file
 from sprintgen.profiles.files import LoadedProfile, Origin, ProfileFiles, file_key
 from sprintgen.inputs.atomic import check_path_name
@@ -24,7 +24,7 @@ class MergedProfile:
 
     profile: Profile
     path: str
-    origins: dict[str, Origin] = field(default_factory=dict)  # "epic" or "epic.story" -> origin
+    origins: dict[str, Origin] = field(default_factory=dict)  # "epic", "epic.story" or "milestones.key" -> origin
 
 
 def looks_like_path(ref: str) -> bool:
@@ -139,6 +139,15 @@ def _origins(loaded: LoadedProfile) -> dict[str, Origin]:
         origins[epic.key] = placed.origin()
         for story_index, story in enumerate(epic.stories):
             origins[f"{epic.key}.{story.key}"] = placed.origin(story_index)
+    seen: dict[str, int] = {}
+    for index, milestone in enumerate(loaded.profile.milestones):
+        origin = Origin(loaded.path, document=loaded.document, loc=("milestones", index))
+        if milestone.key in seen:
+            raise ProfileError(f"duplicate milestone key '{milestone.key}' (also milestones[{seen[milestone.key]}])",
+                               file=origin.file, line=origin.line, where=f"milestones[{index}].key",
+                               hint="milestone keys must be unique")
+        seen[milestone.key] = index
+        origins[f"milestones.{milestone.key}"] = origin
     return origins
 
 
@@ -168,7 +177,33 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
         assumptions=_union(b.assumptions, c.assumptions),
         epics=[epics[k] for k in order],
     )
+    profile.milestones = _merge_milestones(b.milestones, c.milestones, _written_keys(b) - _written_keys(profile))
     return MergedProfile(profile, other.path if is_child else base.path, origins)
+
+
+def _written_keys(profile: Profile) -> set[str]:
+    return {e.key for e in profile.epics} | {f"{e.key}.{s.key}" for e in profile.epics for s in e.stories}
+
+
+def _merge_milestones(base: list[Milestone], child: list[Milestone], removed: set[str]) -> list[Milestone]:
+    """Milestones by key: the child's fields replace the base's, `remove: true` drops one, new ones follow.
+
+    Stories (or epics) the child removes are no longer waited for; an inherited milestone left with none of its
+    stories is dropped with them."""
+    merged = {}
+    for milestone in base:
+        kept = [ref for ref in milestone.stories or [] if ref not in removed]
+        if kept or not milestone.stories:
+            merged[milestone.key] = milestone.model_copy(update={"stories": kept}) if milestone.stories else milestone
+    for milestone in child:
+        if milestone.remove:
+            merged.pop(milestone.key, None)
+        elif milestone.key in merged:
+            merged[milestone.key] = _override(merged[milestone.key], milestone)
+        else:
+            merged[milestone.key] = milestone
+    order = merged_order([m.key for m in base], [(m.key, m.remove) for m in child])
+    return [merged[k] for k in order if k in merged]
 
 
 def merged_order(base: list[str], other: list[tuple[str, bool]]) -> list[str]:
@@ -210,7 +245,7 @@ def _merge_epic(base: Epic, child: Epic) -> Epic:
     return merged.model_copy(update={"stories": [stories[k] for k in order]})
 
 
-def _override(base: Story | Epic, child: Story | Epic, exclude: set[str] = frozenset()):
+def _override(base: Story | Epic | Milestone, child: Story | Epic | Milestone, exclude: set[str] = frozenset()):
     update = {name: getattr(child, name) for name in child.model_fields_set
               if name not in exclude and name not in ("key", "remove")}
     return base.model_copy(update=update)

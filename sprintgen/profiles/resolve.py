@@ -12,9 +12,9 @@ import re
 import unicodedata
 from typing import Any, Mapping
 
-from sprintgen.profiles import conditions
+from sprintgen.profiles import conditions, done
 from sprintgen.errors import GraphError, ProfileError
-from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Epic, Story
+from sprintgen.model import Backlog, BacklogEpic, BacklogMilestone, BacklogStory, Epic, Story
 from sprintgen.profiles.discovery import display_source
 from sprintgen.profiles.parameters import resolve_values
 from sprintgen.profiles.merge import MergedProfile, Origin, load_merged
@@ -22,6 +22,10 @@ from sprintgen.profiles.merge import MergedProfile, Origin, load_merged
 MAX_STORIES = 100_000
 MAX_DEPENDENCIES = 500_000
 MAX_EXPANDED_TEXT = 16 * 1024 * 1024
+
+
+#: The most stories one `for_each` count may expand into (a typo must not create a million stories).
+MAX_REPEAT = 200
 
 
 def build_backlog(ref: str, params: Mapping[str, Any] | None = None) -> Backlog:
@@ -36,6 +40,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     epics: list[BacklogEpic] = []
     stories: list[BacklogStory] = []
     pending_deps: dict[str, tuple[list[str], Origin]] = {}
+    pending_dod: dict[str, tuple[list, Origin]] = {}
     all_written: dict[str, list[str]] = {}  # every key written in the profile -> expanded keys (may be empty)
     epic_of_written: dict[str, str] = {}
     text_budget = [MAX_EXPANDED_TEXT]
@@ -45,7 +50,7 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         include_epic = _condition(epic.when, values, epic_origin, f"epics.{epic.key}.when")
         all_written.setdefault(epic.key, [])
         backlog_epic = BacklogEpic(key=epic.key, title=epic.title or epic.key, goal=epic.goal or "",
-                                   definition_of_done=list(epic.definition_of_done or []))
+                                   definition_of_done=done.unconditional(epic.definition_of_done))
         for story in epic.stories:
             written_key = f"{epic.key}.{story.key}"
             origin = merged.origins.get(written_key, epic_origin)
@@ -54,13 +59,16 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
             if not include_epic or not _condition(story.when, values, origin, f"{written_key}.when"):
                 continue
             for expanded in _expand(epic, story, values, origin, text_budget):
-                expanded_story = _backlog_story(epic, expanded, profile.definition_of_done or [], origin)
+                expanded_story = _backlog_story(epic, expanded, origin)
                 _check_new_key(expanded_story.key, story, origin, written_at)
                 stories.append(expanded_story)
                 backlog_epic.stories.append(expanded_story.key)
                 all_written[written_key].append(expanded_story.key)
                 all_written[epic.key].append(expanded_story.key)
                 pending_deps[expanded_story.key] = (list(story.depends_on or []), origin)
+                candidates = [*(profile.definition_of_done or []), *(epic.definition_of_done or []),
+                              *(expanded.definition_of_done or [])]
+                pending_dod[expanded_story.key] = (candidates, origin)
             if len(stories) > MAX_STORIES:
                 raise ProfileError(f"more than {MAX_STORIES:,} stories", file=origin.file, line=origin.line,
                                    where=written_key, hint="plan the programme as several smaller profiles")
@@ -72,7 +80,9 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
     budget = [MAX_DEPENDENCIES]
     for key, (refs, origin) in pending_deps.items():
         by_key[key].depends_on = _resolve_refs(key, refs, all_written, by_key, origin, budget)
+    done.apply(by_key, pending_dod, all_written)
     risks = [r for r in profile.risks if _condition(r.when, values, Origin(merged.path, None), f"risks.{r.title}")]
+    milestones = _milestones(merged, all_written, by_key)
     return Backlog(
         profile_id=profile.id,
         profile_name=profile.name or profile.id,
@@ -80,11 +90,12 @@ def resolve(merged: MergedProfile, given: Mapping[str, Any]) -> Backlog:
         source=merged.path,
         source_label=display_source(merged.path),
         parameters=values,
-        definition_of_done=list(profile.definition_of_done or []),
+        definition_of_done=done.unconditional(profile.definition_of_done),
         risks=risks,
         assumptions=list(profile.assumptions),
         epics=epics,
         stories=stories,
+        milestones=milestones,
     )
 
 
@@ -117,6 +128,32 @@ def _nothing_to_plan(merged: MergedProfile, values: Mapping[str, Any]) -> Profil
 
 def _shown(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _milestones(merged: MergedProfile, written: dict[str, list[str]],
+                stories: dict[str, BacklogStory]) -> list[BacklogMilestone]:
+    """Each milestone with the full keys of its stories in profile order; one whose stories are all excluded is
+    dropped. An unknown key is an error at the milestone's line."""
+    order = {key: i for i, key in enumerate(stories)}
+    out: list[BacklogMilestone] = []
+    for milestone in merged.profile.milestones:
+        origin = merged.origins.get(f"milestones.{milestone.key}", Origin(merged.path, None))
+        where = f"milestones.{milestone.key}.stories"
+        if not milestone.stories:
+            raise ProfileError(f"milestone '{milestone.key}' names no stories", file=origin.file, line=origin.line,
+                               where=where, hint="list the EPIC.STORY keys (or epic keys) that complete it")
+        keys: set[str] = set()
+        for ref in milestone.stories:
+            if ref not in written:
+                close = difflib.get_close_matches(ref, list(written), n=3, cutoff=0.6)
+                hint = f"closest existing keys: {', '.join(close)}" if close else "use EPIC.STORY or an epic key"
+                raise ProfileError(f"milestone '{milestone.key}' names unknown story '{ref}'", file=origin.file,
+                                   line=origin.line, where=where, hint=hint)
+            keys.update(k for k in written[ref] if k in stories)
+        if keys:
+            out.append(BacklogMilestone(key=milestone.key, title=milestone.title or milestone.key,
+                                        stories=sorted(keys, key=order.__getitem__)))
+    return out
 
 
 def _condition(expression: str | None, values: Mapping[str, Any], origin: Origin, where: str) -> bool:
@@ -160,14 +197,8 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin,
     story = _scaled(epic, story, values, origin)
     if story.for_each is None:
         return [story]
+    items = _items(epic, story, values, origin)
     where = f"{epic.key}.{story.key}.for_each"
-    if story.for_each not in values:
-        raise ProfileError(f"'{story.for_each}' is not a parameter of this profile", file=origin.file,
-                           line=origin.line, where=where, hint="name a list parameter")
-    items = values[story.for_each]
-    if not isinstance(items, list):
-        raise ProfileError(f"parameter '{story.for_each}' is not a list", file=origin.file, line=origin.line,
-                           where=where, hint="give the parameter type: list")
     expanded = []
     for item, slug in _item_slugs(items):
         _spend_text(story, str(item), budget, origin, where)
@@ -180,20 +211,50 @@ def _expand(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin,
             "title": sub(story.title),
             "description": sub(story.description),
             "acceptance": [sub(a) for a in story.acceptance or []],
-            "definition_of_done": [sub(d) for d in story.definition_of_done] if story.definition_of_done else None,
+            "definition_of_done": ([done.substituted(d, sub) for d in story.definition_of_done]
+                                   if story.definition_of_done else None),
         }))
     return expanded
 
 
 def _spend_text(story: Story, item: str, budget: list[int], origin: Origin, where: str) -> None:
     """Count the text one `for_each` item writes (before writing it) against what one profile may expand to."""
-    texts = [story.title, story.description, *(story.acceptance or []), *(story.definition_of_done or [])]
+    texts = [story.title, story.description, *(story.acceptance or []),
+             *(d if isinstance(d, str) else d.text for d in story.definition_of_done or [])]
     size = sum(len(t) + t.count("{item}") * len(item) for t in texts if t)
     budget[0] -= size
     if budget[0] < 0:
         raise ProfileError(f"for_each would write more than {MAX_EXPANDED_TEXT:,} characters of story text",
                            file=origin.file, line=origin.line, where=where,
                            hint="use '{item}' fewer times, or give the list parameter fewer or shorter items")
+
+
+def _items(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> list[Any]:
+    """What `for_each` iterates over: a list parameter's items, or 1..N for an expression giving a count N
+    (`for_each: "max(1, labelled_examples // 2500)"` splits work into batches)."""
+    where = f"{epic.key}.{story.key}.for_each"
+    name = story.for_each.strip()
+    if name.isidentifier():
+        if name not in values:
+            raise ProfileError(f"'{name}' is not a parameter of this profile", file=origin.file,
+                               line=origin.line, where=where, hint="name a list parameter or write a count expression")
+        items = values[name]
+        if not isinstance(items, list):
+            raise ProfileError(f"parameter '{name}' is not a list", file=origin.file, line=origin.line,
+                               where=where, hint="give the parameter type: list, or write a count expression")
+        return items
+    try:
+        count = conditions.evaluate(name, values)
+    except conditions.ExpressionError as exc:
+        raise ProfileError(str(exc), file=origin.file, line=origin.line, where=where,
+                           hint="see 'Conditions' in README.md") from None
+    if isinstance(count, float) and count.is_integer():
+        count = int(count)
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_REPEAT:
+        raise ProfileError(f"for_each must give a list parameter or a whole number from 0 to {MAX_REPEAT}, "
+                           f"got {count!r}", file=origin.file, line=origin.line, where=where,
+                           hint="round the count, e.g. with // or round()")
+    return list(range(1, count + 1))
 
 
 def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin) -> Story:
@@ -216,18 +277,18 @@ def _scaled(epic: Epic, story: Story, values: Mapping[str, Any], origin: Origin)
     return story.model_copy(update={"estimate": scaled})
 
 
-def _backlog_story(epic: Epic, story: Story, profile_dod: list[str], origin: Origin) -> BacklogStory:
+def _backlog_story(epic: Epic, story: Story, origin: Origin) -> BacklogStory:
     key = f"{epic.key}.{story.key}"
     for field in ("title", "estimate"):
         if getattr(story, field) is None:
             raise ProfileError(f"story has no {field}", file=origin.file, line=origin.line,
                                where=f"{key}.{field}", hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
-    dod = list(dict.fromkeys([*profile_dod, *(epic.definition_of_done or []), *(story.definition_of_done or [])]))
     # Every field comes from a validated Story: constructing skips validating ten thousand stories again.
     return BacklogStory.model_construct(
         key=key, epic=epic.key, title=story.title, description=story.description or "",
         acceptance=list(story.acceptance or []), estimate=story.estimate, skills=list(story.skills or []),
-        depends_on=[], definition_of_done=dod, labels=list(story.labels or []), sprint=story.sprint,
+        depends_on=[], definition_of_done=[], labels=list(story.labels or []), sprint=story.sprint,
+        kind=story.kind or epic.kind or "code",
     )
 
 

@@ -43,6 +43,13 @@ def priority_rules(problem: Problem, succ: list[list[int]]) -> list[list[float]]
         depth = chain_depths_of(problem)
         scale = 1 + max(tail, default=0)
         rules.insert(0, [depth[t] * scale + tail[t] for t in range(n)])
+    if problem.milestone is not None and len(set(problem.milestone)) > 1:
+        # the work of an earlier milestone first (a thin slice), the best rule above among equals; tried first so
+        # that it is kept whenever it needs no more sprints than the other rules
+        base = rules[0]
+        scale = 1 + max(base, default=0)
+        last = max(problem.milestone)
+        rules.insert(0, [(last - problem.milestone[t]) * scale + base[t] for t in range(n)])
     immediate = [float(len(s)) for s in succ]
     if n <= CLOSURE_MAX_TASKS:
         below = descendants(problem)
@@ -84,7 +91,8 @@ def best_plan(problem: Problem, budget: int) -> tuple[list[Optional[int]], bool,
     the lower bounds. The plan is [] when none keeps every deadline of the pins.
     """
     unlimited = Problem(sizes=problem.sizes, preds=problem.preds, capacity=problem.capacity,
-                        sequential=problem.sequential, rank=problem.rank, pinned=problem.pinned,
+                        sequential=problem.sequential, rank=problem.rank, milestone=problem.milestone,
+                        pinned=problem.pinned,
                         steady_from=problem.steady_from, _cache=problem._cache)
     bounds = lower_bounds(unlimited)
     best = _Best(unlimited, max(bounds.values(), default=0))

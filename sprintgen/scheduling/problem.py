@@ -28,6 +28,7 @@ class Problem:
     capacity: Callable[[int], float]  # sprint number (1-based) -> capacity
     sequential: bool = True
     rank: Optional[list[int]] = None  # tie-break: lower rank first (profile order); default: index
+    milestone: Optional[list[int]] = None  # per task: the first milestone needing it (lower first); None: none
     pinned: dict[int, int] = field(default_factory=dict)  # task -> sprint number
     max_sprints: Optional[int] = None  # plan into at most this many sprints; the rest is left unplanned
     steady_from: int = 1  # from this sprint on, every sprint has the same capacity

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from sprintgen.capacity import Capacities, base_capacity, sprint_dates
-from sprintgen.graph import DependencyGraph, build_graph, critical_path
-from sprintgen.model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedSprint, PlannedStory, Team,
-                             TeamSummary, round_points)
+from sprintgen.graph import DependencyGraph, build_graph, critical_path, milestone_ranks
+from sprintgen.model import (Backlog, BacklogStory, Estimate, Plan, PlannedEpic, PlannedMilestone, PlannedSprint,
+                             PlannedStory, Team, TeamSummary, round_points)
 from sprintgen.scheduling import checks, solver
 from sprintgen.scheduling.bounds import lower_bounds
 from sprintgen.scheduling.problem import Problem, tail_weights
@@ -28,8 +28,9 @@ def build_problem(backlog: Backlog, dag: DependencyGraph, team: Team, capacities
                   sprints: Optional[int] = None) -> tuple[Problem, list[str]]:
     """The numeric packing problem of a backlog (tasks in the graph's order) and the story key of each task.
 
-    The rank that breaks ties (and orders the final pass) is the priority the issue asks for: epic order in the
-    profile, then the heaviest chain of dependents (critical path first), then profile order.
+    The rank that breaks ties (and orders the final pass) is the priority the issue asks for: the first milestone a
+    story is needed for (a thin slice comes before the rest), then epic order in the profile, then the heaviest
+    chain of dependents (critical path first), then profile order.
     """
     keys = dag.order
     index = {k: i for i, k in enumerate(keys)}
@@ -43,16 +44,33 @@ def build_problem(backlog: Backlog, dag: DependencyGraph, team: Team, capacities
         max_sprints=sprints,
         steady_from=capacities.steady_from,
     )
+    milestone_rank = milestone_ranks(backlog, dag)
     epic_rank = {e.key: i for i, e in enumerate(backlog.epics)}
     profile_rank = {s.key: i for i, s in enumerate(backlog.stories)}
     tail = tail_weights(problem)
-    by_priority = sorted(range(len(keys)), key=lambda i: (epic_rank.get(stories[keys[i]].epic, len(epic_rank)),
+    by_priority = sorted(range(len(keys)), key=lambda i: (milestone_rank.get(keys[i], len(backlog.milestones)),
+                                                          epic_rank.get(stories[keys[i]].epic, len(epic_rank)),
                                                           -tail[i], profile_rank[keys[i]]))
     rank = [0] * len(keys)
     for position, task in enumerate(by_priority):
         rank[task] = position
     problem.rank = rank
+    if backlog.milestones:
+        problem.milestone = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
     return problem, keys
+
+
+def planned_milestones(backlog: Backlog, sprint_of: dict[str, Optional[int]],
+                       sprints: list[PlannedSprint]) -> list[PlannedMilestone]:
+    """Each milestone reached in the sprint its last story is planned in, and that sprint's end date."""
+    end_of = {s.number: s.end for s in sprints}
+    out = []
+    for milestone in backlog.milestones:
+        planned = [sprint_of.get(k) for k in milestone.stories]
+        sprint = None if None in planned else max(planned)
+        out.append(PlannedMilestone(key=milestone.key, title=milestone.title, stories=milestone.stories,
+                                    sprint=sprint, date=end_of.get(sprint)))
+    return out
 
 
 def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) -> Plan:
@@ -154,6 +172,7 @@ def _assemble(backlog: Backlog, team: Team, dag: DependencyGraph, capacities: Ca
     # built without re-validating thousands of already-valid stories (the scale benchmark's hot spot)
     plan.sprints = sprints
     plan.stories = [_planned(s, sprint_of[s.key], s.key in on_path) for s in backlog.stories]
+    plan.milestones = planned_milestones(backlog, sprint_of, sprints)
     return plan
 
 
