@@ -43,6 +43,8 @@ def backlog_document(backlog: Backlog, parameters: dict[str, Parameter]) -> dict
                 "skills": story.skills,
                 "depends_on": story.depends_on,
                 "kind": story.kind,
+                # each story's whole, resolved list (layers by kind and `after` are already applied): reading it back
+                # gives exactly this list, which a profile- or epic-level list would reorder
                 "definition_of_done": story.definition_of_done,
             }
             if story.sprint is not None:
@@ -50,8 +52,7 @@ def backlog_document(backlog: Backlog, parameters: dict[str, Parameter]) -> dict
             if story.labels:
                 entry["labels"] = story.labels
             stories.append(entry)
-        epics.append({"key": epic.key, "title": epic.title, "goal": epic.goal,
-                      "definition_of_done": epic.definition_of_done, "stories": stories})
+        epics.append({"key": epic.key, "title": epic.title, "goal": epic.goal, "stories": stories})
     return {
         "id": backlog.profile_id,
         "name": backlog.profile_name,
@@ -59,10 +60,10 @@ def backlog_document(backlog: Backlog, parameters: dict[str, Parameter]) -> dict
         "parameters": {name: {**spec.model_dump(exclude_none=True, exclude_defaults=True), "type": spec.type,
                               "default": backlog.parameters.get(name, spec.default)}
                        for name, spec in parameters.items()},
-        "definition_of_done": backlog.definition_of_done,
         "risks": [r.model_dump(exclude_none=True) for r in backlog.risks],
         "assumptions": backlog.assumptions,
         "epics": epics,
+        "milestones": [{"key": m.key, "title": m.title, "stories": m.stories} for m in backlog.milestones],
     }
 
 
