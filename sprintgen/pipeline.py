@@ -44,6 +44,8 @@ def build_plan(request: PlanRequest) -> Plan:
     plan = make_plan(backlog, team, PlanOptions(sprints=request.sprints))
     if request.forecast is not None:
         plan.forecast = run_forecast(backlog, team, request.forecast, plan=plan)
+        plan.commitment = plan.forecast.commitment
+        plan.plan_probability = plan.forecast.plan_probability
     return plan
 
 

@@ -87,16 +87,19 @@ def test_zero_spread_matches_the_same_packing_rule_on_a_bigger_backlog():
 
 @pytest.mark.parametrize("dependencies", ["sequential", "concurrent"])
 def test_zero_spread_reproduces_the_optimised_plan(dependencies):
-    # Packed in the plan's order with planned sizes and capacities, no story can land later than in the plan.
+    # Every trial follows the plan (its order, no story before its planned sprint): with planned sizes and
+    # capacities, every story lands in its planned sprint, so the plan and every epic finish exactly as planned.
     backlog = _random_backlog(150, seed=4, spread=False)
     team = Team(velocity=18, velocity_uncertainty=0, dependencies=dependencies, sprint={"start": START})
     plan = make_plan(backlog, team)
     forecast = run_forecast(backlog, team, ForecastSettings(trials=40), plan=plan).model_dump(mode="json")
     assert forecast["plan_sprints"] == len(plan.sprints)
     assert forecast["sprints"]["min"] == forecast["sprints"]["max"] == forecast["deterministic_sprints"]
-    assert plan.lower_bound_sprints <= forecast["deterministic_sprints"] <= len(plan.sprints)
+    assert forecast["deterministic_sprints"] == len(plan.sprints) and forecast["plan_probability"] == 1.0
     for epic, planned in zip(forecast["epics"], plan.epics):
-        assert epic["sprints"]["p95"] <= planned.last_sprint
+        assert epic["key"] == planned.key
+        assert epic["sprints"] == {"p50": planned.last_sprint, "p85": planned.last_sprint,
+                                   "p95": planned.last_sprint}
 
 
 def test_percentiles_are_ordered_for_the_plan_and_every_epic():

@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field
 from sprintgen.model.backlog import BacklogStory
 from sprintgen.model.common import Estimate
-from sprintgen.model.forecast import Forecast
+from sprintgen.model.forecast import Commitment, Forecast
 from sprintgen.model.profile import Risk
 from sprintgen.model.team import Member
 
@@ -88,6 +88,10 @@ class Plan(BaseModel):
     total_estimate: Estimate
     end_date: Optional[dt.date] = None
     forecast: Optional[Forecast] = None
+    #: What a team can commit to, from the forecast (None without a forecast).
+    commitment: Optional[Commitment] = None
+    #: The chance that the plan's own sprints (the fastest packing at likely sizes) are enough.
+    plan_probability: Optional[float] = None
 
     def story(self, key: str) -> PlannedStory:
         """The planned story with this key."""
