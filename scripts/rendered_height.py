@@ -19,6 +19,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ pre.mermaid { background: none; padding: 0; text-align: center; }
 MEASURE_JS = r"""
 const puppeteer = require('puppeteer');
 (async () => {
-  const [browserPath, ...pages] = process.argv.slice(2);
+  const [browserPath, shots, ...pages] = process.argv.slice(2);
   const browser = await puppeteer.launch({executablePath: browserPath, headless: true,
     args: ['--no-sandbox', '--disable-gpu']});
   const out = {};
@@ -52,7 +53,9 @@ const puppeteer = require('puppeteer');
     await page.setViewport({width: 1280, height: 900});
     await page.goto('file://' + file, {waitUntil: 'load'});
     await page.waitForFunction('window.mermaidDone === true', {timeout: 600000});
-    out[file] = await page.evaluate(() => document.documentElement.scrollHeight);
+    out[file] = await page.evaluate(() => ({height: document.documentElement.scrollHeight,
+      sections: [...document.querySelectorAll('h2, h3')].map(h => [h.tagName + ' ' + h.textContent.slice(0, 40), Math.round(h.getBoundingClientRect().top + window.scrollY)])}));
+    if (shots) await page.screenshot({path: file.replace(/\.html$/, '.png'), fullPage: true});
     await page.close();
   }
   await browser.close();
@@ -79,6 +82,8 @@ def to_html(markdown: str, mermaid_js: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--sections", action="store_true", help="also print where each h2/h3 section starts")
+    parser.add_argument("--screenshots", type=Path, metavar="DIR", help="also save a full-page PNG of each file")
     args = parser.parse_args(argv)
     cli = Path(os.environ.get("SPRINTGEN_MERMAID_CLI", "/usr/lib/node_modules/@mermaid-js/mermaid-cli"))
     modules = cli / "node_modules"
@@ -96,13 +101,21 @@ def main(argv: list[str] | None = None) -> int:
         script = Path(tmp) / "measure.js"
         script.write_text(MEASURE_JS, encoding="utf-8")
         env = dict(os.environ, NODE_PATH=str(modules))
-        done = subprocess.run(["node", str(script), browser, *pages], capture_output=True, text=True, env=env)
+        shots = "1" if args.screenshots else ""
+        done = subprocess.run(["node", str(script), browser, shots, *pages], capture_output=True, text=True, env=env)
         if done.returncode != 0:
             print(f"rendered_height: {done.stderr.strip()}", file=sys.stderr)
             return 1
         heights = json.loads(done.stdout)
+        if args.screenshots:
+            args.screenshots.mkdir(parents=True, exist_ok=True)
+            for page in pages:
+                shutil.copy(Path(page).with_suffix(".png"), args.screenshots / Path(page).with_suffix(".png").name)
     for file, page in zip(args.files, pages):
-        print(f"{file}: {heights[page]} px")
+        print(f"{file}: {heights[page]['height']} px")
+        if args.sections:
+            for title, top in heights[page]["sections"]:
+                print(f"  {top:>7} px  {title}")
     return 0
 
 

@@ -303,9 +303,13 @@ def test_markdown_roadmap_has_a_forecast_section(tmp_path):
     args = ("plan", "--profile", str(profile), "--team", str(team))
     roadmap = run(*args, "--target-date", "2027-03-01").stdout
     section = roadmap.split("## Forecast", 1)[1].split("\n## ", 1)[0]
-    assert "| **Whole plan** | 3 sprints, 2027-02-14 | 3 sprints, 2027-02-14 | 3 sprints, 2027-02-14 |" in section
-    assert "| Epic a | 3 sprints, 2027-02-14 |" in section
-    assert "Chance of finishing by 2027-03-01: **100%**" in section and "Cost: 3000 (P50)" in section
+    assert "cost 3000 (P50) to 3000 (P95)" in section
+    assert 'x-axis "Sprints to finish" ["3"]' in section and "bar [100]" in section
+    glance = roadmap.split("## At a glance", 1)[1].split("\n## ", 1)[0]
+    assert "| Forecast | P50 3 sprints (2027-02-14), P85 3 (2027-02-14), P95 3 (2027-02-14) |" in glance
+    assert "| Target date | 2027-03-01: **100%** chance |" in glance
+    epic = roadmap.split("### 1. Epic a", 1)[1]
+    assert "forecast P50/P85/P95: sprint 3/3/3" in epic.split("\n\n", 2)[1]
     assert roadmap.index("## Forecast") < roadmap.index("## Sprints")
     assert "## Forecast" not in run(*args, "--no-forecast").stdout
 

@@ -21,6 +21,9 @@ class Finding(BaseModel):
     message: str
     sprint: Optional[int] = None
     stories: list[str] = Field(default_factory=list)
+    skill: Optional[str] = None  # skill-overload: the skill, the points needing it and what its holders carry
+    need: Optional[float] = None
+    carry: Optional[float] = None
 
 
 class PlannedSprint(BaseModel):

@@ -168,6 +168,7 @@ def _skill_overload(plan: Plan, team: Team) -> list[Finding]:
                 names = ", ".join(m.name for m in holders[skill])
                 out.append(Finding(
                     level="warning", code="skill-overload", sprint=sprint.number, stories=needing[skill],
+                    skill=skill, need=round(load[skill], 4), carry=round(carry, 4),
                     message=(f"{sprint.name} needs {_points(load[skill])} points of '{skill}' but its holders "
                              f"({names}) can carry {_points(carry)}; move some of these stories to another sprint, "
                              "pair up, or train another member"),
