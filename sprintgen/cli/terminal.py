@@ -75,6 +75,13 @@ def format_points(value: float) -> str:
     return points(value)
 
 
+def team_phrase(name: str) -> str:
+    """'your team' for the default team, 'team Platform' for a named one."""
+    from sprintgen.model import DEFAULT_TEAM_NAME
+
+    return name if name == DEFAULT_TEAM_NAME else f"team {name}"
+
+
 def _label(name: str, paint: Painter) -> str:
     return paint(f"  {name:<12}", bold=True)
 
@@ -118,7 +125,7 @@ def plan_summary(plan: Any, paint: Painter) -> str:
     from sprintgen.exporters.roadmap_view import short_dates, skill_overloads
 
     name = plan.profile.get("name") or plan.profile.get("id")
-    lines = [paint(f"Roadmap: {name}", bold=True) + paint(f"  ({plan.profile.get('id')}, team {plan.team.name})",
+    lines = [paint(f"Roadmap: {name}", bold=True) + paint(f"  ({plan.profile.get('id')}, {team_phrase(plan.team.name)})",
                                                           dim=True), ""]
     lines += commitment_lines(plan, paint)
     estimate = plan.total_estimate
@@ -182,7 +189,8 @@ def compare_summary(comparison: Any, paint: Painter) -> str:
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = lambda r: "  " + "  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip()  # noqa: E731
     lines = [paint(f"Comparing {', '.join(c.profile for c in comparison.columns)}", bold=True)
-             + paint(f"  (team {comparison.team}, {format_points(comparison.velocity)} points per sprint)", dim=True),
+             + paint(f"  ({team_phrase(comparison.team)}, {format_points(comparison.velocity)} points per sprint)",
+                   dim=True),
              "", paint(line(head), bold=True)] + [line(r) for r in rows]
     if comparison.highlights:
         lines += ["", paint("  What stands out", bold=True)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sprintgen.model import Plan, format_points
+from sprintgen.model import Plan, format_points, on_scale
 
 #: Above this many stories the Sprints table summarises each sprint and points to the CSV/JSON for the detail.
 LARGE_PLAN_STORIES = 150
@@ -76,7 +76,8 @@ def sprint_rows(plan: Plan) -> list[dict[str, Any]]:
     same_year = len({d.year for s in plan.sprints for d in (s.start, s.end)}) <= 1
     rows = []
     for sprint in plan.sprints:
-        stories = [{"key": k, "title": by_key[k].title, "points": format_points(by_key[k].estimate.likely),
+        stories = [{"key": k, "title": by_key[k].title,
+                    "points": format_points(on_scale(by_key[k].estimate.likely, plan.team.points_scale)),
                     "epic": by_key[k].epic} for k in sprint.stories if k in by_key]
         epics = list(dict.fromkeys(s["epic"] for s in stories))
         rows.append({"number": sprint.number, "start": sprint.start, "end": sprint.end,

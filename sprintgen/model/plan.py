@@ -68,6 +68,7 @@ class TeamSummary(BaseModel):
     start: dt.date
     dependencies: str
     members: list[Member] = Field(default_factory=list)
+    points_scale: str = "decimal"
 
 
 class Plan(BaseModel):

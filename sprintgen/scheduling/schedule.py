@@ -105,7 +105,7 @@ def make_plan(backlog: Backlog, team: Team, options: PlanOptions | None = None) 
                  "source": display_source(backlog.source), "parameters": backlog.parameters},
         team=TeamSummary(name=team.name, velocity=team.velocity, focus_factor=team.focus_factor,
                          sprint_length_days=team.sprint.length_days, start=team.sprint.start,
-                         dependencies=team.dependencies, members=team.members),
+                         dependencies=team.dependencies, members=team.members, points_scale=team.points_scale),
         sprints=[],
         epics=epics,
         stories=[],

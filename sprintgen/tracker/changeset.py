@@ -103,4 +103,8 @@ def compute_changes(desired: list[DesiredIssue], remote: list[RemoteIssue], *, s
             if current is not None and target is not None and target.id in {sid for sid, _ in current.sprints}:
                 continue
             changes.assignments.setdefault(issue.sprint, []).append(issue.identity)
+        # in the plan's sprint order (Sprint 1, 2, ... 10), not in the order the stories happen to come in
+        position = {s.name: i for i, s in enumerate(sprints)}
+        changes.assignments = dict(sorted(changes.assignments.items(),
+                                          key=lambda item: position.get(item[0], len(position))))
     return changes
