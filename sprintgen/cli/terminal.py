@@ -93,17 +93,18 @@ def commitment_lines(plan: Any, paint: Painter) -> list[str]:
     if not forecast or not commitment:
         return [_label("Plan", paint) + f"{used} sprints to {plan.end_date} (no forecast: not a date to commit to)"]
     chance = round((plan.plan_probability or 0) * 100)
-    sprints, dates = forecast["sprints"], forecast["dates"]
+    sprints, dates = forecast.sprints, forecast.dates
     lines = [
-        _label("Commit to", paint) + paint(str(commitment["date"]), bold=True, fg="green")
-        + f"  {commitment['sprints']} sprints, {commitment['confidence']}% confidence",
+        _label("Commit to", paint) + paint(str(commitment.date), bold=True, fg="green")
+        + f"  {commitment.sprints} sprints, {commitment.confidence}% confidence",
         _label("Fastest", paint) + f"{used} sprints to {plan.end_date}: "
         + paint(f"{chance}% chance", fg="red" if chance < 50 else "green"),
-        _label("Forecast", paint) + "  ".join(f"P{p} {sprints[f'p{p}']} ({dates[f'p{p}']})" for p in (50, 85, 95)),
+        _label("Forecast", paint) + "  ".join(f"P{p} {getattr(sprints, f'p{p}')} ({getattr(dates, f'p{p}')})"
+                                            for p in (50, 85, 95)),
     ]
-    if forecast.get("target_date"):
-        lines.append(_label("Target", paint) + f"{forecast['target_date']}: "
-                     f"{round(forecast['probability_by_target'] * 100)}% chance")
+    if forecast.target_date:
+        lines.append(_label("Target", paint) + f"{forecast.target_date}: "
+                     f"{round((forecast.probability_by_target or 0) * 100)}% chance")
     return lines
 
 
@@ -154,23 +155,23 @@ def forecast_summary(plan: Any, paint: Painter) -> str:
     """`sprintgen forecast` in a terminal: the commitment, the distribution as bars, the epics."""
     forecast = plan.forecast
     lines = [paint(f"Forecast: {plan.profile.get('name') or plan.profile.get('id')}", bold=True)
-             + paint(f"  ({forecast['trials']:,} runs, seed {forecast['seed']})", dim=True), ""]
+             + paint(f"  ({forecast.trials:,} runs, seed {forecast.seed})", dim=True), ""]
     lines += commitment_lines(plan, paint)
     lines += ["", paint("  Sprints  Runs finishing then", bold=True)]
-    commit = (plan.commitment or {}).get("sprints")
-    for bar in forecast.get("histogram", []):
-        share = bar["share"]
+    commit = plan.commitment.sprints if plan.commitment else None
+    for bar in forecast.histogram:
+        share = bar.share
         blocks = "█" * max(1 if share > 0 else 0, round(share * 40))
-        mark = paint("  ← commitment", fg="green") if bar["sprints"] == commit else ""
-        lines.append(f"  {bar['sprints']:>7}  {paint(blocks, fg='blue')} {share:.0%}{mark}")
-    epics = forecast.get("epics", [])
+        mark = paint("  ← commitment", fg="green") if bar.sprints == commit else ""
+        lines.append(f"  {bar.sprints:>7}  {paint(blocks, fg='blue')} {share:.0%}{mark}")
+    epics = forecast.epics
     if epics:
-        room = max(len(e["title"] or e["key"]) for e in epics)
+        room = max(len(e.title or e.key) for e in epics)
         room = min(room, width() - 40)
         lines += ["", paint(f"  {'Epic':<{room}}  P50  P85  P95", bold=True)]
         for e in epics:
-            s = e["sprints"]
-            lines.append(f"  {_clip(e['title'] or e['key'], room):<{room}}  {s['p50']:>3}  {s['p85']:>3}  {s['p95']:>3}")
+            s = e.sprints
+            lines.append(f"  {_clip(e.title or e.key, room):<{room}}  {s.p50:>3}  {s.p85:>3}  {s.p95:>3}")
     lines += ["", paint("  For the report as text add --format text (or -o forecast.txt); for tools, --format json.",
                         dim=True)]
     return "\n".join(lines) + "\n"
@@ -186,12 +187,13 @@ def compare_summary(comparison: Any, paint: Painter) -> str:
         rows.append((c.profile, str(c.stories), f"{format_points(c.estimate['low'])}-"
                      f"{format_points(c.estimate['high'])} ({format_points(c.estimate['likely'])})", sprints,
                      str(c.date_p85), _clip(missing, 30), str(c.warnings)))
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    line = lambda r: "  " + "  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip()  # noqa: E731
+    from sprintgen.cli.options import text_table
+
+    table = ["  " + line for line in text_table(rows, head)]
     lines = [paint(f"Comparing {', '.join(c.profile for c in comparison.columns)}", bold=True)
              + paint(f"  ({team_phrase(comparison.team)}, {format_points(comparison.velocity)} points per sprint)",
-                   dim=True),
-             "", paint(line(head), bold=True)] + [line(r) for r in rows]
+                     dim=True),
+             "", paint(table[0], bold=True)] + table[1:]
     if comparison.highlights:
         lines += ["", paint("  What stands out", bold=True)]
         lines += [f"    {paint('•', fg='cyan')} {_clip(h, width() - 6)}" for h in comparison.highlights]

@@ -166,8 +166,11 @@ def _highlights(columns: list[Column]) -> list[str]:
             out.append(f"best fit for the team's skills: {readiest[0].profile} (missing: {gap})")
         else:  # a tie: the estimate is no measure of skill fit, so no profile is named
             tied = ", ".join(c.profile for c in readiest)
-            out.append(f"no best fit for the team's skills: {tied} each lack "
-                       f"{fewest} skill{'s' if fewest != 1 else ''}")
+            if fewest == 0:
+                out.append(f"no best fit for the team's skills: the team has every skill {tied} need")
+            else:
+                out.append(f"no best fit for the team's skills: {tied} each lack "
+                           f"{fewest} skill{'s' if fewest != 1 else ''}")
     lightest = min(columns, key=lambda c: c.governance_points)
     out.append(f"least governance work: {lightest.profile} ({format_points(lightest.governance_points)} points)")
     return out
