@@ -54,7 +54,9 @@ const puppeteer = require('puppeteer');
     await page.goto('file://' + file, {waitUntil: 'load'});
     await page.waitForFunction('window.mermaidDone === true', {timeout: 600000});
     out[file] = await page.evaluate(() => ({height: document.documentElement.scrollHeight,
-      sections: [...document.querySelectorAll('h2, h3')].map(h => [h.tagName + ' ' + h.textContent.slice(0, 40), Math.round(h.getBoundingClientRect().top + window.scrollY)])}));
+      sections: [...document.querySelectorAll('h2, h3')].map(h => [h.tagName + ' ' + h.textContent.slice(0, 40),
+                                                                  Math.round(h.getBoundingClientRect().top + scrollY)])
+    }));
     if (shots) await page.screenshot({path: file.replace(/\.html$/, '.png'), fullPage: true});
     await page.close();
   }

@@ -126,8 +126,8 @@ def plan_summary(plan: Any, paint: Painter) -> str:
     from sprintgen.exporters.roadmap_view import short_dates, skill_overloads
 
     name = plan.profile.get("name") or plan.profile.get("id")
-    lines = [paint(f"Roadmap: {name}", bold=True) + paint(f"  ({plan.profile.get('id')}, {team_phrase(plan.team.name)})",
-                                                          dim=True), ""]
+    who = f"  ({plan.profile.get('id')}, {team_phrase(plan.team.name)})"
+    lines = [paint(f"Roadmap: {name}", bold=True) + paint(who, dim=True), ""]
     lines += commitment_lines(plan, paint)
     estimate = plan.total_estimate
     lines.append(_label("Work", paint) + f"{len(plan.stories)} stories in {len(plan.epics)} epics, "

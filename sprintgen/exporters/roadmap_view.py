@@ -36,7 +36,7 @@ def sparkline(plan: Plan) -> str:
 
 
 def skill_overloads(plan: Plan) -> dict[int, list[dict[str, Any]]]:
-    """Sprint number -> the skills overloaded in it: {skill, need, carry, percent} (from the skill-overload findings)."""
+    """Sprint number -> the skills overloaded in it: {skill, need, carry, percent} (from skill-overload findings)."""
     out: dict[int, list[dict[str, Any]]] = {}
     for finding in plan.findings:
         if finding.code != "skill-overload" or finding.sprint is None or finding.skill is None:

@@ -12,7 +12,8 @@ from sprintgen.model.profile import Epic, Parameter, Profile, Risk, Story
 from sprintgen.model.team import DEFAULT_TEAM_NAME, Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
-    "DEFAULT_TEAM_NAME", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles", "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member",
-    "Parameter", "Percentiles", "Plan", "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride",
-    "SprintSettings", "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday", "on_scale",
+    "DEFAULT_TEAM_NAME", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogStory", "DatePercentiles",
+    "Epic", "EpicForecast", "Estimate", "Forecast", "Finding", "Member", "Parameter", "Percentiles", "Plan",
+    "PlannedEpic", "PlannedSprint", "PlannedStory", "Profile", "Risk", "RollUp", "SprintOverride", "SprintSettings",
+    "Story", "Strict", "Team", "TeamSummary", "format_points", "next_monday", "on_scale",
 ]
