@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from typing import Any, Callable
 
 import click
@@ -30,8 +31,7 @@ def wants_summary(ctx: click.Context, output: str | None, format_param: str = "f
 
     if output or ctx.get_parameter_source(format_param) not in (ParameterSource.DEFAULT, None):
         return False
-    stream = click.get_text_stream("stdout")
-    return bool(getattr(stream, "isatty", lambda: False)())
+    return bool(getattr(sys.stdout, "isatty", lambda: False)())
 
 
 class Painter:

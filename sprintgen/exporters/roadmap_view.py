@@ -103,19 +103,30 @@ def plan_year(plan: Plan) -> str:
 
 
 def dod_layers(plan: Plan) -> dict[str, Any]:
-    """The Definition of Done as written: the team's list (every story), what each epic adds, what each story adds.
+    """The Definition of Done in layers, so each item is printed once: what every story has (`team`), what every
+    story of an epic has besides (`epics`), and what is left for each story (`stories`).
 
-    A story's own list is the union of the three, so printing each layer once loses nothing.
+    Layers are read from the stories' own lists, not from where the profile wrote them, so a story's list is exactly
+    the union of its three layers whatever the profile did (items for some kinds of story only, items a story adds).
     """
-    team = list(plan.definition_of_done)
+    lists = {s.key: list(dict.fromkeys(s.definition_of_done)) for s in plan.stories}
+    team = _common([lists[s.key] for s in plan.stories])
     epics: dict[str, list[str]] = {}
     for epic in plan.epics:
-        epics[epic.key] = [item for item in dict.fromkeys(epic.definition_of_done) if item not in team]
-    stories: dict[str, list[str]] = {}
-    for story in plan.stories:
-        inherited = set(team) | set(epics.get(story.epic, []))
-        stories[story.key] = [item for item in dict.fromkeys(story.definition_of_done) if item not in inherited]
+        members = [lists[k] for k in epic.stories if k in lists]
+        epics[epic.key] = [item for item in _common(members) if item not in team]
+    epic_of = {s.key: s.epic for s in plan.stories}
+    stories = {key: [item for item in items if item not in team and item not in epics.get(epic_of[key], [])]
+               for key, items in lists.items()}
     return {"team": team, "epics": epics, "stories": stories}
+
+
+def _common(lists: list[list[str]]) -> list[str]:
+    """The items every list has, in the order of the first."""
+    if not lists:
+        return []
+    shared = set(lists[0]).intersection(*map(set, lists[1:]))
+    return [item for item in lists[0] if item in shared]
 
 
 def glance(plan: Plan) -> dict[str, Any]:
