@@ -77,7 +77,7 @@ def check_gantt(source: str) -> list[tuple[str, dt.date, int]]:
     assert re.fullmatch(r"    title [^#;:%<>|\n]+", lines[2]), lines[2]
     assert lines[3] == "    dateFormat YYYY-MM-DD"
     assert lines[4] in ("    axisFormat %d %b %Y", "    axisFormat %b %Y")  # always with the year
-    assert re.fullmatch(r"    tickInterval \d(week|month)", lines[5]), lines[5]
+    assert re.fullmatch(r"    tickInterval \d+(week|month)", lines[5]), lines[5]
     tasks, ids = [], set()
     for line in lines[6:]:
         if line.startswith("    section "):
@@ -279,3 +279,16 @@ def test_mermaid_cli_check_fails_on_a_broken_diagram(tmp_path: Path, mmdc: str) 
                             env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 1
     assert "FAIL" in result.stdout
+
+
+def test_gantt_of_a_long_plan_draws_its_sprints_as_one_bar() -> None:
+    import types
+
+    sprints = [types.SimpleNamespace(number=n, start=dt.date(2027, 1, 4) + dt.timedelta(days=14 * (n - 1)),
+                                     end=dt.date(2027, 1, 17) + dt.timedelta(days=14 * (n - 1)), capacity=30,
+                                     load=40 if n == 7 else 25) for n in range(1, mermaid.GANTT_SPRINT_ROWS + 2)]
+    plan = types.SimpleNamespace(profile={"id": "long"}, sprints=sprints, epics=[], milestones=[], forecast=None,
+                                 commitment=None)
+    tasks = check_gantt(mermaid.gantt(plan))
+    assert [t[0] for t in tasks] == [f"Sprints 1-{len(sprints)}", "Sprint 7 (40 of 30 pts)"]
+    assert tasks[0][1] == sprints[0].start and tasks[0][2] == (sprints[-1].end - sprints[0].start).days + 1

@@ -251,19 +251,23 @@ _TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "|": "∣", "&": "＆
 _GANTT_TITLE_UNSAFE = re.compile(r"[^\w .,/+'()\-‹›∣＆]", re.UNICODE)
 
 
+#: Above this many sprints the Gantt chart draws them as one bar (plus the sprints over capacity).
+GANTT_SPRINT_ROWS = 30
+
 #: Slimmer bars than Mermaid's default (20 + 4 pixels a row): a plan has a row per sprint and per epic.
 GANTT_INIT = '%%{init: {"gantt": {"barHeight": 16, "barGap": 3}}}%%'
 
 
 def _ticks(plan: Any) -> tuple[str, str]:
     """Axis ticks that do not overlap, and their format (always with the year): weekly or fortnightly for short
-    plans, then monthly, then quarterly."""
+    plans, then one to twelve months, so a long plan keeps a dozen ticks or so."""
     days = (plan.sprints[-1].end - plan.sprints[0].start).days + 1 if plan.sprints else 0
     if days <= 70:
         return "1week", "%d %b %Y"
     if days <= 140:
         return "2week", "%d %b %Y"
-    return ("1month" if days <= 400 else "3month"), "%b %Y"
+    months = 1 if days <= 400 else 3 if days <= 800 else 6 if days <= 1600 else 12
+    return f"{months}month", "%b %Y"
 
 
 def gantt(plan: Any) -> str:
@@ -278,8 +282,16 @@ def gantt(plan: Any) -> str:
         f"    tickInterval {_ticks(plan)[0]}",
         "    section Sprints",
     ]
+    many = len(plan.sprints) > GANTT_SPRINT_ROWS
+    if many:  # one bar for them all, and a bar for each sprint over capacity: the Sprints table has the rest
+        first, last = plan.sprints[0], plan.sprints[-1]
+        lines.append(f"    Sprints {first.number}-{last.number} :sp, {first.start.isoformat()}, "
+                     f"{_days(first.start, last.end)}d")
     for sprint in plan.sprints:
-        tags = "crit, " if sprint.load > sprint.capacity + 1e-9 else ""
+        over = sprint.load > sprint.capacity + 1e-9
+        if many and not over:
+            continue
+        tags = "crit, " if over else ""
         load, capacity = format_points(round(sprint.load, 1)), format_points(round(sprint.capacity, 1))
         text = f"Sprint {sprint.number} ({load} of {capacity} pts)"
         lines.append(f"    {text} :{tags}sp{sprint.number}, {sprint.start.isoformat()}, "
