@@ -175,8 +175,9 @@ def context_for(plan: Plan, story_graph_limit: int = 25) -> dict[str, Any]:
         "mutual_epics": mermaid.mutual_epics(plan.epics, plan.stories),
         "diagrams": {
             "epic_graph": mermaid.epic_flowchart(plan.epics, plan.stories),
+            # top down: a path drawn left to right is too wide for a page and shrinks to unreadable text
             "story_graph": (mermaid.story_flowchart([e for e in plan.epics if focus_keys & set(e.stories)], focus,
-                                                    plan.critical_path) if focus else None),
+                                                    plan.critical_path, direction="TD") if focus else None),
             "story_graph_stories": len(focus),
             "gantt": mermaid.gantt(plan) if plan.sprints else None,
             "forecast_chart": charts.forecast_chart(plan.forecast, plan.commitment) if plan.forecast else None,
