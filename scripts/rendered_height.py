@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pages = []
         for file in args.files:
-            page = Path(tmp) / (file.stem + ".html")
+            page = Path(tmp) / f"{len(pages)}-{file.stem}.html"
             page.write_text(to_html(file.read_text(encoding="utf-8"), mermaid_js), encoding="utf-8")
             pages.append(str(page))
         script = Path(tmp) / "measure.js"
