@@ -103,22 +103,23 @@ def plan_year(plan: Plan) -> str:
 
 
 def dod_layers(plan: Plan) -> dict[str, Any]:
-    """The Definition of Done in layers, so each item is printed once: what every story has (`team`), what every
-    story of an epic has besides (`epics`), and what is left for each story (`stories`).
+    """The Definition of Done in layers, so each item is printed once: what every story of a kind has (`kinds`: one
+    entry, kind None, when stories have no kinds), what every story of an epic has besides (`epics`), and what is
+    left for each story (`stories`); `kind_of` maps a story to its kind.
 
     Layers are read from the stories' own lists, not from where the profile wrote them, so a story's list is exactly
-    the union of its three layers whatever the profile did (items for some kinds of story only, items a story adds).
+    the union of its layers whatever the profile did (items for some kinds of story only, items a story adds).
     """
     lists = {s.key: list(dict.fromkeys(s.definition_of_done)) for s in plan.stories}
-    team = _common([lists[s.key] for s in plan.stories])
-    epics: dict[str, list[str]] = {}
-    for epic in plan.epics:
-        members = [lists[k] for k in epic.stories if k in lists]
-        epics[epic.key] = [item for item in _common(members) if item not in team]
+    kind_of = {s.key: getattr(s, "kind", None) for s in plan.stories}
+    kinds = list(dict.fromkeys(kind_of.values()))
+    by_kind = {kind: _common([lists[k] for k in lists if kind_of[k] == kind]) for kind in kinds}
+    beyond = {k: [item for item in items if item not in by_kind[kind_of[k]]] for k, items in lists.items()}
+    epics = {e.key: _common([beyond[k] for k in e.stories if k in beyond]) for e in plan.epics}
     epic_of = {s.key: s.epic for s in plan.stories}
-    stories = {key: [item for item in items if item not in team and item not in epics.get(epic_of[key], [])]
-               for key, items in lists.items()}
-    return {"team": team, "epics": epics, "stories": stories}
+    stories = {k: [item for item in items if item not in epics.get(epic_of[k], [])] for k, items in beyond.items()}
+    return {"kinds": [{"kind": kind, "entries": by_kind[kind]} for kind in kinds if by_kind[kind]],
+            "kind_of": kind_of, "epics": epics, "stories": stories}
 
 
 def _common(lists: list[list[str]]) -> list[str]:
