@@ -109,3 +109,13 @@ def test_zero_spread_follows_the_plan_even_where_skills_moved_work_later():
         assert forecast["sprints"]["p95"] == len(plan.sprints)
         for epic, planned in zip(forecast["epics"], plan.epics):
             assert epic["sprints"]["p50"] == epic["sprints"]["p95"] == planned.last_sprint, epic["key"]
+
+
+def test_forecast_text_states_the_commitment(tmp_path):
+    profile = profile_file(tmp_path, chain("a", 4, "3-8"))
+    args = ("forecast", "--profile", str(profile), "--start", START, "--trials", "300")
+    report = json.loads(run(*args, "--format", "json", "--confidence", "95").stdout)
+    text = run(*args, "--confidence", "95").stdout
+    commitment = report["commitment"]
+    assert (f"Commit to {commitment['date']}: {commitment['sprints']} sprints, 95% confidence; the plan's own "
+            f"{report['plan_sprints']} sprints have a {report['plan_probability']:.0%} chance") in text

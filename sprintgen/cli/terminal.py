@@ -102,6 +102,10 @@ def commitment_lines(plan: Any, paint: Painter) -> list[str]:
         _label("Forecast", paint) + "  ".join(f"P{p} {getattr(sprints, f'p{p}')} ({getattr(dates, f'p{p}')})"
                                             for p in (50, 85, 95)),
     ]
+    for milestone in getattr(plan, "milestones", None) or []:  # when the profile has milestones
+        reached = f"sprint {milestone.sprint}" if milestone.sprint else "not planned"
+        at_risk = f", P85 {milestone.forecast.p85_date}" if getattr(milestone, "forecast", None) else ""
+        lines.append(_label("Milestone", paint) + f"{_clip(milestone.title, 50)}: {reached}{at_risk}")
     if forecast.target_date:
         lines.append(_label("Target", paint) + f"{forecast.target_date}: "
                      f"{round((forecast.probability_by_target or 0) * 100)}% chance")
