@@ -54,6 +54,12 @@ def diagrams_in(path: Path) -> list[str]:
     return [match.group(1) for match in FENCE.finditer(text)]
 
 
+def kind(diagram: str) -> str:
+    """The diagram type (its first word), past any `%%{init: ...}%%` directive or comment line."""
+    lines = [line for line in diagram.splitlines() if line.strip() and not line.lstrip().startswith("%%")]
+    return lines[0].split(None, 1)[0] if lines else "empty"
+
+
 def render_file(mmdc: str, path: Path, outdir: Path, config: Path, fmt: str, timeout: float = 300
                 ) -> tuple[bool, str]:
     """Render every diagram of one file in one browser session; (ok, mmdc's error output).
@@ -83,7 +89,7 @@ def check(files: list[Path], out: Path | None, mmdc: str) -> int:
         config = puppeteer_config(Path(tmp))
         for path in files:
             outdir = out or Path(tmp)
-            kinds = ", ".join(d.split(None, 1)[0] for d in diagrams_in(path) if d.strip())
+            kinds = ", ".join(kind(d) for d in diagrams_in(path) if d.strip())
             ok, message = render_file(mmdc, path.resolve(), outdir.resolve(), config, "png" if out else "svg")
             print(f"{'ok  ' if ok else 'FAIL'} {path}: {kinds}" + ("" if ok else f"\n{message}"))
             failures += not ok

@@ -52,6 +52,8 @@ def plan_and_team(request: PlanRequest) -> tuple[Plan, Team]:
         forecasts = milestone_forecasts(plan.forecast)
         for milestone in plan.milestones:
             milestone.forecast = forecasts.get(milestone.key)
+        plan.commitment = plan.forecast.commitment
+        plan.plan_probability = plan.forecast.plan_probability
     return plan, team
 
 

@@ -114,6 +114,16 @@ def html_tokens(text: str) -> list[str]:
     return [t.content for t in markdown_tokens(text) if t.type in ("html_inline", "html_block")]
 
 
+#: The only raw HTML the built-in roadmap writes: line breaks in table cells and folded sections whose summary is
+#: sprintgen's own words (counts, never user text).
+_OWN_HTML = re.compile(r"<br>|<details><summary>[A-Za-z0-9 ,]+</summary>\n|</details>\n")
+
+
+def foreign_html(text: str) -> list[str]:
+    """Raw HTML in the Markdown that the built-in template did not write itself (must stay empty)."""
+    return [t for t in html_tokens(text) if not _OWN_HTML.fullmatch(t)]
+
+
 def tables(text: str) -> list[list[list[str]]]:
     """Every table as rows of cell texts (header row first), from markdown-it's tokens."""
     found, rows, row, in_cell, cell_text = [], [], None, False, []

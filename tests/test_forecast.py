@@ -87,16 +87,19 @@ def test_zero_spread_matches_the_same_packing_rule_on_a_bigger_backlog():
 
 @pytest.mark.parametrize("dependencies", ["sequential", "concurrent"])
 def test_zero_spread_reproduces_the_optimised_plan(dependencies):
-    # Packed in the plan's order with planned sizes and capacities, no story can land later than in the plan.
+    # Every trial follows the plan (its order, no story before its planned sprint): with planned sizes and
+    # capacities, every story lands in its planned sprint, so the plan and every epic finish exactly as planned.
     backlog = _random_backlog(150, seed=4, spread=False)
     team = Team(velocity=18, velocity_uncertainty=0, dependencies=dependencies, sprint={"start": START})
     plan = make_plan(backlog, team)
     forecast = run_forecast(backlog, team, ForecastSettings(trials=40), plan=plan).model_dump(mode="json")
     assert forecast["plan_sprints"] == len(plan.sprints)
     assert forecast["sprints"]["min"] == forecast["sprints"]["max"] == forecast["deterministic_sprints"]
-    assert plan.lower_bound_sprints <= forecast["deterministic_sprints"] <= len(plan.sprints)
+    assert forecast["deterministic_sprints"] == len(plan.sprints) and forecast["plan_probability"] == 1.0
     for epic, planned in zip(forecast["epics"], plan.epics):
-        assert epic["sprints"]["p95"] <= planned.last_sprint
+        assert epic["key"] == planned.key
+        assert epic["sprints"] == {"p50": planned.last_sprint, "p85": planned.last_sprint,
+                                   "p95": planned.last_sprint}
 
 
 def test_percentiles_are_ordered_for_the_plan_and_every_epic():
@@ -312,9 +315,13 @@ def test_markdown_roadmap_has_a_forecast_section(tmp_path):
     args = ("plan", "--profile", str(profile), "--team", str(team))
     roadmap = run(*args, "--target-date", "2027-03-01").stdout
     section = roadmap.split("## Forecast", 1)[1].split("\n## ", 1)[0]
-    assert "| **Whole plan** | 3 sprints, 2027-02-14 | 3 sprints, 2027-02-14 | 3 sprints, 2027-02-14 |" in section
-    assert "| Epic a | 3 sprints, 2027-02-14 |" in section
-    assert "Chance of finishing by 2027-03-01: **100%**" in section and "Cost: 3000 (P50)" in section
+    assert "cost 3000 (P50) to 3000 (P95)" in section
+    assert 'x-axis "Sprints to finish" ["3"]' in section and "bar [100]" in section
+    glance = roadmap.split("## At a glance", 1)[1].split("\n## ", 1)[0]
+    assert "| Forecast | P50 3 sprints (2027-02-14), P85 3 (2027-02-14), P95 3 (2027-02-14) |" in glance
+    assert "| Target date | 2027-03-01: **100%** chance |" in glance
+    epic = roadmap.split("### 1. Epic a", 1)[1]
+    assert "forecast P50/P85/P95: sprint 3/3/3" in epic.split("\n\n", 2)[1]
     assert roadmap.index("## Forecast") < roadmap.index("## Sprints")
     assert "## Forecast" not in run(*args, "--no-forecast").stdout
 

@@ -13,8 +13,8 @@ import pytest
 from sprintgen.exporters.text import cell, code, inline
 
 from .output_helpers import (
-    HOSTILE_TITLES, NASTY, NASTY_LINES, html_tokens, markdown_tokens, mermaid_blocks, plan_args, run_cli, tables,
-    write_hostile_profile,
+    HOSTILE_TITLES, NASTY, NASTY_LINES, foreign_html, html_tokens, markdown_tokens, mermaid_blocks, plan_args, run_cli,
+    tables, write_hostile_profile,
 )
 from .test_mermaid import check_flowchart, check_gantt
 
@@ -42,9 +42,10 @@ def shown(token) -> str:
 
 
 def test_no_html_reaches_the_reader(roadmap: str) -> None:
-    assert set(html_tokens(roadmap)) <= {"<br>"}  # only the line breaks of the sprint table, none from user text
-    kinds = {t.type for t in markdown_tokens(roadmap)}
-    assert not kinds & {"link_open", "image", "s_open", "em_open", "blockquote_open", "hr", "ordered_list_open"}
+    assert foreign_html(roadmap) == []  # only our line breaks and folded sections, none from user text
+    kinds = [t.type for t in markdown_tokens(roadmap)]
+    assert not set(kinds) & {"link_open", "image", "s_open", "em_open", "hr", "ordered_list_open"}
+    assert kinds.count("blockquote_open") == 1  # the headline, ours
 
 
 def test_only_template_headings(roadmap: str) -> None:
@@ -52,19 +53,21 @@ def test_only_template_headings(roadmap: str) -> None:
     h1 = [shown(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
     assert h1 == ["Roadmap: " + " ".join(NASTY.split())]
     h2 = [shown(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2"]
-    assert h2 == ["At a glance", "Findings", "Sprints", "Timeline", "Dependencies", "Epics"]
+    assert h2 == ["At a glance", "Findings", "Sprints", "Timeline", "Dependencies", "Definition of Done", "Epics"]
 
 
 def test_tables_keep_their_shape(roadmap: str) -> None:
     found = tables(roadmap)
     summary, risks, sprints = found[0], found[1], found[2]
-    assert {len(r) for r in summary} == {2} and len(summary) == 9  # header + 8 rows (no forecast)
+    assert {len(r) for r in summary} == {2} and len(summary) == 7  # header + 6 rows (no forecast)
     assert {len(r) for r in risks} == {4} and len(risks) == 2
-    assert {len(r) for r in sprints} == {6} and sprints[0][0] == "Sprint"
+    assert {len(r) for r in sprints} == {4} and sprints[0][0] == "Sprint"
     assert risks[1][0].startswith(" ".join(NASTY.split()))
     assert risks[1][3] == "<script>x</script> | y"
-    params = {r[0]: r[1] for r in summary}["Parameters"]
-    assert params == "note = <b>∣x∣</b> `y`"
+    profile = {r[0]: r[1] for r in summary}["Profile"]
+    assert profile.endswith("; note = <b>∣x∣</b> `y`")
+    epic_tables = found[3:]
+    assert len(epic_tables) == len(HOSTILE_TITLES) and all({len(r) for r in t} == {4} for t in epic_tables)
 
 
 def test_text_survives_as_text(roadmap: str) -> None:
@@ -82,7 +85,8 @@ def test_lists_do_not_grow(roadmap: str) -> None:
              if t.type == "list_item_open" and shown(tokens[i + 2]).startswith("[ ] ")]
     assert items.count("[ ] 1. numbered") == 18 and items.count("[ ] ---") == 18
     assert items.count("[ ] > quote") == 18 and items.count("[ ] =SUM(A1:A2)") == 18
-    assert not any(t.type in ("ordered_list_open", "blockquote_open", "hr") for t in tokens)
+    assert not any(t.type in ("ordered_list_open", "hr") for t in tokens)
+    assert [t.type for t in tokens].count("blockquote_open") == 1  # the headline, ours
 
 
 def test_diagrams_stay_well_formed(roadmap: str) -> None:

@@ -24,7 +24,7 @@ SUBGRAPH = re.compile(rf'^\s*subgraph ({NODE_ID})\["([^"\n]*)"\]$')
 EDGE = re.compile(rf"^\s*({NODE_ID}) --> ({NODE_ID})$")
 CLASS_DEF = re.compile(r"^\s*classDef [a-z]+ [a-z-]+:[^;\s]+(,[a-z-]+:[^;\s]+)*$")
 CLASS = re.compile(rf"^\s*class {NODE_ID}(,{NODE_ID})* [a-z]+$")
-GANTT_TASK = re.compile(r"^    ([^:#;\n]+) :(crit, )?([a-z]+\d+), (\d{4}-\d\d-\d\d), (\d+)d$")
+GANTT_TASK = re.compile(r"^    ([^:#;\n]+) :((?:crit|active|milestone), )*([a-z]+\d*), (\d{4}-\d\d-\d\d), (\d+)d$")
 # inside a label: no quote, no raw HTML except the line break we put there, no statement separators or comments
 LABEL_FORBIDDEN = re.compile(r'["<>;%`|\[\]{}]')
 ENTITY = re.compile(r"#[a-z0-9]+;")
@@ -72,11 +72,14 @@ def check_flowchart(source: str) -> tuple[set[str], list[tuple[str, str]]]:
 def check_gantt(source: str) -> list[tuple[str, dt.date, int]]:
     """Validate a Gantt chart; (task name, start, days) per task."""
     lines = source.rstrip("\n").split("\n")
-    assert lines[0] == "gantt"
-    assert re.fullmatch(r"    title [^#;:%\n]+", lines[1]), lines[1]
-    assert lines[2:4] == ["    dateFormat YYYY-MM-DD", "    axisFormat %d %b"]
+    assert lines[0] == mermaid.GANTT_INIT
+    assert lines[1] == "gantt"
+    assert re.fullmatch(r"    title [^#;:%<>|\n]+", lines[2]), lines[2]
+    assert lines[3] == "    dateFormat YYYY-MM-DD"
+    assert lines[4] in ("    axisFormat %d %b %Y", "    axisFormat %b %Y")  # always with the year
+    assert re.fullmatch(r"    tickInterval \d+(week|month)", lines[5]), lines[5]
     tasks, ids = [], set()
-    for line in lines[4:]:
+    for line in lines[6:]:
         if line.startswith("    section "):
             assert re.fullmatch(r"    section [A-Za-z ]+", line)
             continue
@@ -87,7 +90,8 @@ def check_gantt(source: str) -> list[tuple[str, dt.date, int]]:
         assert first not in mermaid._GANTT_KEYWORDS, line
         assert match.group(3) not in ids
         ids.add(match.group(3))
-        tasks.append((name, dt.date.fromisoformat(match.group(4)), int(match.group(5))))
+        if match.group(5) != "0":  # milestones (0 days) are markers, not bars
+            tasks.append((name, dt.date.fromisoformat(match.group(4)), int(match.group(5))))
     return tasks
 
 
@@ -121,12 +125,38 @@ def test_epic_graph_drops_implied_links() -> None:
     assert edges == [("e_a", "e_b"), ("e_b", "e_c")]  # a -> c is implied by a -> b -> c
 
 
-def test_epic_graph_keeps_mutual_dependencies() -> None:
+def test_epic_graph_draws_mutually_dependent_epics_as_one_node() -> None:
     stories = [story("a.1", "a"), story("b.1", "b", deps=["a.1"]), story("c.1", "c", deps=["b.1"]),
-               story("b.2", "b", deps=["c.1"])]  # b and c wait for each other's stories
-    epics = [epic("a", ["a.1"]), epic("b", ["b.1", "b.2"]), epic("c", ["c.1"])]
-    _, edges = check_flowchart(mermaid.epic_flowchart(epics, stories))
-    assert set(edges) == {("e_a", "e_b"), ("e_b", "e_c"), ("e_c", "e_b")}
+               story("b.2", "b", deps=["c.1"]), story("d.1", "d", deps=["c.1", "a.1"])]  # b and c wait for each other
+    epics = [epic("a", ["a.1"]), epic("b", ["b.1", "b.2"], title="Bee"), epic("c", ["c.1"], title="Sea"),
+             epic("d", ["d.1"])]
+    source = mermaid.epic_flowchart(epics, stories)
+    nodes, edges = check_flowchart(source)
+    assert nodes == {"e_a", "e_b_c", "e_d"}
+    assert 'e_b_c["Bee ⇄ Sea<br/>depend on each other"]' in source
+    assert edges == [("e_a", "e_b_c"), ("e_b_c", "e_d")]  # a -> d is implied through the pair: left out
+    assert mermaid.mutual_epics(epics, stories) == [["b", "c"]]
+
+
+def test_gantt_title_keeps_markup_characters_as_look_alikes() -> None:
+    title = mermaid.gantt_title("Sprints of A <b> | c & d")
+    assert title == "Sprints of A ‹b› ∣ c ＆ d"
+
+
+def test_gantt_has_forecast_markers_and_milestones(tmp_path: Path) -> None:
+    import json
+
+    sample = str(write_sample_profile(tmp_path))
+    args = ["plan", "--profile", sample, "--start", "2027-01-04", "--velocity", "10", "--trials", "200"]
+    roadmap = run_cli(*args).stdout
+    plan = json.loads(run_cli(*args, "--format", "json").stdout)
+    gantt = next(b for b in mermaid_blocks(roadmap) if "\ngantt\n" in b)
+    check_gantt(gantt)
+    forecast = plan["forecast"]
+    assert f"P50 sprint {forecast['sprints']['p50']} :milestone, fc50, {forecast['dates']['p50']}, 0d" in gantt
+    commitment = plan["commitment"]
+    assert (f"Commitment P85 sprint {commitment['sprints']} :milestone, crit, fccommit, {commitment['date']}, 0d"
+            in gantt)
 
 
 def test_epic_graph_turns_top_down_for_long_chains() -> None:
@@ -218,7 +248,8 @@ def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path, mmdc: str) -> No
 
     parts = []
     for profile in (write_sample_profile(tmp_path), write_hostile_profile(tmp_path)):
-        result = run_cli(*plan_args("--profile", str(profile), "--velocity", "4"))
+        # with a forecast: the forecast chart (xychart-beta) and the Gantt's forecast markers are rendered too
+        result = run_cli("plan", "--profile", str(profile), "--velocity", "4", "--trials", "100")
         assert result.exit_code == 0, result.stderr
         parts.append(result.stdout)
         for level in ("epic", "story"):
@@ -227,12 +258,13 @@ def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path, mmdc: str) -> No
             parts.append(result.stdout)
     combined = tmp_path / "all.md"
     combined.write_text("\n".join(parts), encoding="utf-8")
-    assert len(mermaid_blocks(combined.read_text(encoding="utf-8"))) == 10
+    blocks = mermaid_blocks(combined.read_text(encoding="utf-8"))
+    assert len(blocks) == 12 and sum("\nxychart-beta\n" in b for b in blocks) == 2
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "check_mermaid.py"), str(combined)],
                             capture_output=True, text=True, timeout=600,
                             env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 of 1 files rendered (10 diagrams)" in result.stdout
+    assert "1 of 1 files rendered (12 diagrams)" in result.stdout
 
 
 @pytest.mark.renderers  # deselected by default; CI installs the renderers and runs it, never skipped
@@ -247,3 +279,16 @@ def test_mermaid_cli_check_fails_on_a_broken_diagram(tmp_path: Path, mmdc: str) 
                             env={**os.environ, "SPRINTGEN_MMDC": mmdc})
     assert result.returncode == 1
     assert "FAIL" in result.stdout
+
+
+def test_gantt_of_a_long_plan_draws_its_sprints_as_one_bar() -> None:
+    import types
+
+    sprints = [types.SimpleNamespace(number=n, start=dt.date(2027, 1, 4) + dt.timedelta(days=14 * (n - 1)),
+                                     end=dt.date(2027, 1, 17) + dt.timedelta(days=14 * (n - 1)), capacity=30,
+                                     load=40 if n == 7 else 25) for n in range(1, mermaid.GANTT_SPRINT_ROWS + 2)]
+    plan = types.SimpleNamespace(profile={"id": "long"}, sprints=sprints, epics=[], milestones=[], forecast=None,
+                                 commitment=None)
+    tasks = check_gantt(mermaid.gantt(plan))
+    assert [t[0] for t in tasks] == [f"Sprints 1-{len(sprints)}", "Sprint 7 (40 of 30 pts)"]
+    assert tasks[0][1] == sprints[0].start and tasks[0][2] == (sprints[-1].end - sprints[0].start).days + 1

@@ -106,9 +106,10 @@ def test_rag_with_a_team_file_shows_capacity_load_and_findings(tmp_path):
     result = run("plan", "--profile", "rag", "--team", str(team), "--no-forecast")
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert "| Sprint | Dates | Capacity | Load |" in text
-    assert "| 1 | 2027-01-04 to 2027-01-17 | 32 |" in text
-    assert "| 2 | 2027-01-18 to 2027-01-31 | 26 |" in text  # Ana at half capacity
+    assert "| Sprint | Dates 2027 | Load of capacity | Stories (points) |" in text
+    rows = {line.split(" | ")[0]: line.split(" | ") for line in text.splitlines() if line.startswith("| ")}
+    assert rows["| 1"][1] == "4\u2060–\u206017\u00a0Jan" and "/32\u00a0" in rows["| 1"][2]
+    assert "/26\u00a0" in rows["| 2"][2]  # Ana at half capacity
     assert "## Findings" in text and "`critical-path`" in text
     data = plan_json("--profile", "rag", "--team", str(team))
     assert all(s["load"] <= s["capacity"] for s in data["sprints"])

@@ -35,7 +35,7 @@ def test_template_file_renders_with_variables_and_filters(tmp_path, sample) -> N
     total = plan["total_estimate"]
     assert result.stdout == (
         f"sample|{len(plan['sprints'])}|Data ingestion|5|{total['low']:g}-{total['high']:g} points (likely "
-        f"{total['likely']:g})|a\\|b|`` `x` ``|3 stories|█████░░░░░ 50%|Team|{len(plan['findings'])}|end|n_a_b|"
+        f"{total['likely']:g})|a\\|b|`` `x` ``|3 stories|█████░░░░░ 50%|your team|{len(plan['findings'])}|end|n_a_b|"
         f"True|0|{sum(s['capacity'] for s in plan['sprints']):g}|True\n")
 
 

@@ -7,6 +7,7 @@ import json
 import click
 
 from sprintgen.cli.options import emit, team_options, team_overrides
+from sprintgen.cli.terminal import no_color_option
 
 
 @click.command()
@@ -17,7 +18,10 @@ from sprintgen.cli.options import emit, team_options, team_overrides
 @click.option("--format", "-f", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True, help="Output format.")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def compare(profiles: tuple[str, ...], params: tuple[str, ...], fmt: str, output: str | None, **kwargs) -> None:
+@no_color_option
+@click.pass_context
+def compare(ctx: click.Context, profiles: tuple[str, ...], params: tuple[str, ...], fmt: str, output: str | None,
+            no_color: bool = False, **kwargs) -> None:
     """Compare profiles side by side for your team (default: rag fine-tuning hybrid).
 
     For each profile: total estimate range, P50/P85 sprints and finish dates, skills needed and those the team
@@ -29,10 +33,14 @@ def compare(profiles: tuple[str, ...], params: tuple[str, ...], fmt: str, output
       sprintgen compare rag fine-tuning hybrid --team team.yaml
       sprintgen compare rag my-profile.yaml --param compliance=gdpr --format json
     """
+    from sprintgen.cli.terminal import compare_summary, echo, painter, wants_summary
     from sprintgen.decide.compare import compare as run, render_markdown
 
     overrides = team_overrides(kwargs)
     result = run(list(profiles), params, kwargs.pop("team_file"), overrides)
+    if wants_summary(ctx, output):
+        echo(compare_summary(result, painter(no_color)))
+        return
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sprintgen.cli.options import emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.terminal import no_color_option
 
 
 @click.command()
@@ -14,8 +15,12 @@ from sprintgen.cli.options import emit, forecast_options, plan_request, profile_
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people, json for tools (the plan JSON's `forecast` object).")
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
-def forecast(fmt: str, output: str | None, **kwargs) -> None:
+@no_color_option
+@click.pass_context
+def forecast(ctx: click.Context, fmt: str, output: str | None, no_color: bool = False, **kwargs) -> None:
     """Forecast how many sprints a profile takes, and when it ends, at P50 / P85 / P95.
+
+    In a terminal, without --format or --output, a coloured summary with the distribution is printed.
 
     \b
     Examples:
@@ -25,10 +30,14 @@ def forecast(fmt: str, output: str | None, **kwargs) -> None:
     """
     import json
 
+    from sprintgen.cli.terminal import echo, forecast_summary, painter, wants_summary
     from sprintgen.exporters.forecast_text import render_text
     from sprintgen.pipeline import build_plan
 
     result = build_plan(plan_request(kwargs))
+    if wants_summary(ctx, output):
+        echo(forecast_summary(result, painter(no_color)))
+        return
     if fmt == "json":
         text = json.dumps(result.forecast.model_dump(mode="json") if result.forecast else None, indent=2,
                           ensure_ascii=False) + "\n"

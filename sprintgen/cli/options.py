@@ -49,7 +49,7 @@ def team_options(func: Callable) -> Callable:
 
 
 def forecast_options(func: Callable) -> Callable:
-    """--trials, --seed, --target-date and --scope-growth: how the Monte Carlo forecast runs."""
+    """--trials, --seed, --target-date, --scope-growth and --confidence: how the Monte Carlo forecast runs."""
     options = [
         click.option("--trials", type=click.IntRange(1, 1_000_000), metavar="N",
                      help="Monte Carlo trials for the forecast (default: 2000; fewer above 1,000 stories)."),
@@ -58,7 +58,9 @@ def forecast_options(func: Callable) -> Callable:
         click.option("--target-date", callback=_date, metavar="YYYY-MM-DD",
                      help="Report the probability of finishing by this date."),
         click.option("--scope-growth", metavar="LOW-HIGH",
-                     help="Extra work discovered, as a fraction range (0-0.2 = up to 20%%); overrides the team."),
+                     help="Extra work discovered, as a fraction range (0-0.2 = up to 20%); overrides the team."),
+        click.option("--confidence", type=click.IntRange(50, 95), metavar="PERCENT",
+                     help="Commit to the forecast at this confidence, 50 to 95 (default: 85, the P85 date)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -70,7 +72,7 @@ def forecast_settings(kwargs: dict[str, Any]):
     from sprintgen.forecast.montecarlo import ForecastSettings
 
     settings = ForecastSettings()
-    for name in ("trials", "seed", "target_date"):
+    for name in ("trials", "seed", "target_date", "confidence"):
         value = kwargs.pop(name, None)
         if value is not None:
             setattr(settings, name, value)

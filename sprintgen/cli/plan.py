@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sprintgen.cli.options import emit, forecast_options, plan_request, profile_options, team_options
+from sprintgen.cli.terminal import no_color_option
 
 
 @click.command()
@@ -21,8 +22,13 @@ from sprintgen.cli.options import emit, forecast_options, plan_request, profile_
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
 @click.option("--strict", is_flag=True,
               help="Exit with status 1 on any warning or error finding (for CI); the output is written first.")
-def plan(fmt: str, template: str | None, output: str | None, strict: bool = False, **kwargs) -> None:
+@no_color_option
+@click.pass_context
+def plan(ctx: click.Context, fmt: str, template: str | None, output: str | None, strict: bool = False,
+         no_color: bool = False, **kwargs) -> None:
     """Plan a profile into sprints and print the roadmap.
+
+    In a terminal, without --format or --output, a short summary is printed instead of the Markdown.
 
     \b
     Examples:
@@ -31,6 +37,7 @@ def plan(fmt: str, template: str | None, output: str | None, strict: bool = Fals
       sprintgen plan --profile fine-tuning --format json
       sprintgen plan --profile rag --format csv -o backlog.csv
     """
+    from sprintgen.cli.terminal import echo, painter, plan_summary, wants_summary
     from sprintgen.exporters import get_exporter
     from sprintgen.pipeline import build_plan
 
@@ -41,8 +48,11 @@ def plan(fmt: str, template: str | None, output: str | None, strict: bool = Fals
         raise InputError(f"--template does not apply to --format {fmt}", where="--template",
                          hint="use it with --format markdown, or drop it")
     result = build_plan(plan_request(kwargs))
-    options = {"template": template} if template else {}
-    emit(exporter.render(result, **options), output)
+    if wants_summary(ctx, output) and not template:
+        echo(plan_summary(result, painter(no_color)))
+    else:
+        options = {"template": template} if template else {}
+        emit(exporter.render(result, **options), output)
     if strict:
         raise_on_warnings(result)
 

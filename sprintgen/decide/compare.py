@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from sprintgen.errors import InputError
 from sprintgen.exporters.text import cell
-from sprintgen.model import Plan, format_points
+from sprintgen.model import DEFAULT_TEAM_NAME, Plan, format_points
 from sprintgen.profiles.parameters import parse_assignments, value_text
 
 DEFAULT_PROFILES = ("rag", "fine-tuning", "hybrid")
@@ -159,9 +159,18 @@ def _highlights(columns: list[Column]) -> list[str]:
     smallest = min(columns, key=lambda c: c.estimate["likely"])
     out.append(f"least work: {smallest.profile} ({format_points(smallest.estimate['likely'])} points likely)")
     if all(c.skills_missing is not None for c in columns):
-        readiest = min(columns, key=lambda c: (len(c.skills_missing or []), c.estimate["likely"]))
-        gap = ", ".join(readiest.skills_missing or []) or "none"
-        out.append(f"best fit for the team's skills: {readiest.profile} (missing: {gap})")
+        fewest = min(len(c.skills_missing or []) for c in columns)
+        readiest = [c for c in columns if len(c.skills_missing or []) == fewest]
+        if len(readiest) == 1:
+            gap = ", ".join(readiest[0].skills_missing or []) or "none"
+            out.append(f"best fit for the team's skills: {readiest[0].profile} (missing: {gap})")
+        else:  # a tie: the estimate is no measure of skill fit, so no profile is named
+            tied = ", ".join(c.profile for c in readiest)
+            if fewest == 0:
+                out.append(f"no best fit for the team's skills: the team has every skill {tied} need")
+            else:
+                out.append(f"no best fit for the team's skills: {tied} each lack "
+                           f"{fewest} skill{'s' if fewest != 1 else ''}")
     lightest = min(columns, key=lambda c: c.governance_points)
     out.append(f"least governance work: {lightest.profile} ({format_points(lightest.governance_points)} points)")
     return out
@@ -213,8 +222,9 @@ def render_markdown(comparison: Comparison) -> str:
              if c.governance_stories else "") for c in cols]),
         ("plan warnings", [str(c.warnings) for c in cols]),
     ]
+    who = "your team" if comparison.team == DEFAULT_TEAM_NAME else f"team {cell(comparison.team)}"
     lines = [f"# Comparing {', '.join(c.profile for c in cols)}", "",
-             f"For team {cell(comparison.team)} at {format_points(comparison.velocity)} points per sprint.", ""]
+             f"For {who} at {format_points(comparison.velocity)} points per sprint.", ""]
     lines.append("| | " + " | ".join(f"**{cell(c.profile)}**" for c in cols) + " |")
     lines.append("|---|" + "---|" * len(cols))
     for label, values in rows:

@@ -115,45 +115,65 @@ def epic_depth(epics: Sequence[Any], edges: Sequence[tuple[str, str, int]]) -> i
 def epic_flowchart(epics: Sequence[Any], stories: Sequence[Any], direction: str | None = None) -> str:
     """A flowchart with one node per epic and an edge where a story of one epic depends on a story of another.
 
-    Left to right while the longest chain is short; top down for long chains, which would be too wide to read.
-    """
-    ids = _Ids("e")
-    edges = epic_edges(epics, stories)
-    direction = direction or ("LR" if epic_depth(epics, edges) <= 4 else "TD")
-    lines = [f"flowchart {direction}"]
-    estimates = {s.key: s.estimate for s in stories}
-    for epic in epics:
-        details = [_stories(len(epic.stories))]
-        parts = [estimates[k] for k in epic.stories if k in estimates]
-        if parts:
-            total = Estimate(low=sum(e.low for e in parts), likely=sum(e.likely for e in parts),
-                             high=sum(e.high for e in parts))
-            details.append(_estimate_text(total))
-        span = _sprint_span(epic)
-        if span:
-            details.append(span)
-        text = f"{label(epic.title)}<br/>{label(', '.join(details))}"
-        lines.append(f'    {ids(epic.key)}["{text}"]')
-    for source, target in _implied_removed([(a, b) for a, b, _ in edges]):
-        lines.append(f"    {ids(source)} --> {ids(target)}")
-    return "\n".join(lines) + "\n"
-
-
-def _implied_removed(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Edges without those a longer chain already implies.
-
-    Epics can depend on each other both ways (a story of each waits for one of the other); such loops are kept
-    whole, and the reduction applies between them (transitive reduction of the condensation).
+    Epics that depend on each other (a story of each waits for a story of the other) are drawn as one node that
+    says so, not as arrows both ways; arrows implied by a longer chain are left out (transitive reduction). Left to
+    right while the longest chain is short; top down for long chains, which would be too wide to read.
     """
     import networkx as nx
 
-    graph = nx.DiGraph(edges)
-    if not edges:
-        return []
+    ids = _Ids("e")
+    edges = epic_edges(epics, stories)
+    direction = direction or ("LR" if epic_depth(epics, edges) <= 5 else "TD")
+    graph = nx.DiGraph()
+    graph.add_nodes_from(e.key for e in epics)
+    graph.add_edges_from((a, b) for a, b, _ in edges)
     condensed = nx.condensation(graph)
-    group = condensed.graph["mapping"]
-    kept_between = set(nx.transitive_reduction(condensed).edges)
-    return [(a, b) for a, b in edges if group[a] == group[b] or (group[a], group[b]) in kept_between]
+    group_of = condensed.graph["mapping"]
+    by_key = {e.key: e for e in epics}
+    members = {g: [e.key for e in epics if group_of[e.key] == g] for g in condensed.nodes}
+    node_of = {g: ids(keys[0]) if len(keys) == 1 else ids("+".join(keys)) for g, keys in members.items()}
+    lines = [f"flowchart {direction}"]
+    estimates = {s.key: s.estimate for s in stories}
+    drawn = set()
+    for epic in epics:
+        group = group_of[epic.key]
+        if group in drawn:
+            continue
+        drawn.add(group)
+        keys = members[group]
+        if len(keys) == 1:
+            lines.append(f'    {node_of[group]}["{_epic_text(epic, estimates)}"]')
+        else:
+            titles = " ⇄ ".join(label(by_key[k].title, 40) for k in keys)
+            lines.append(f'    {node_of[group]}["{titles}<br/>{label("depend on each other")}"]')
+    for source, target in sorted(nx.transitive_reduction(condensed).edges,
+                                 key=lambda e: (min(members[e[0]], key=list(by_key).index),
+                                                min(members[e[1]], key=list(by_key).index))):
+        lines.append(f"    {node_of[source]} --> {node_of[target]}")
+    return "\n".join(lines) + "\n"
+
+
+def _epic_text(epic: Any, estimates: dict[str, Any]) -> str:
+    details = [_stories(len(epic.stories))]
+    parts = [estimates[k] for k in epic.stories if k in estimates]
+    if parts:
+        total = Estimate(low=sum(e.low for e in parts), likely=sum(e.likely for e in parts),
+                         high=sum(e.high for e in parts))
+        details.append(_estimate_text(total))
+    span = _sprint_span(epic)
+    if span:
+        details.append(span)
+    return f"{label(epic.title)}<br/>{label(', '.join(details))}"
+
+
+def mutual_epics(epics: Sequence[Any], stories: Sequence[Any]) -> list[list[str]]:
+    """Groups of epics that depend on each other (each waits for a story of another), as lists of epic keys."""
+    import networkx as nx
+
+    graph = nx.DiGraph((a, b) for a, b, _ in epic_edges(epics, stories))
+    order = {e.key: i for i, e in enumerate(epics)}
+    groups = [sorted(c, key=order.__getitem__) for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    return sorted(groups, key=lambda g: order[g[0]])
 
 
 def story_flowchart(epics: Sequence[Any], stories: Sequence[Any], critical_path: Iterable[str] = (),
@@ -207,9 +227,9 @@ def reduced_edges(stories: Sequence[Any]) -> list[tuple[str, str]]:
     return [(dep, s.key) for s in stories for dep in s.depends_on if (dep, s.key) in kept]
 
 
-def gantt_text(text: Any, limit: int = 60) -> str:
+def gantt_text(text: Any, limit: int = 60, unsafe: re.Pattern = _GANTT_UNSAFE) -> str:
     """Text safe as a Gantt task or section name: plain characters only, never a Gantt keyword at the start."""
-    value = " ".join(_GANTT_UNSAFE.sub(" ", str(text)).split())
+    value = " ".join(unsafe.sub(" ", str(text)).split())
     value = _shorten(value, limit) or "untitled"
     first = value.split(" ", 1)[0].lower()
     if first in _GANTT_KEYWORDS or re.match(r"\d{4}-\d{2}-\d{2}", value):
@@ -221,18 +241,57 @@ def _days(start: dt.date, end: dt.date) -> int:
     return (end - start).days + 1
 
 
+def gantt_title(text: Any, limit: int = 80) -> str:
+    """A Gantt title: like `gantt_text`, but `<`, `>`, `|` and `&` kept as look-alikes instead of dropped (the title
+    line ends at '#' or ';', so Mermaid's entity codes cannot be used there, and Mermaid would show `&gt;` as such)."""
+    return gantt_text(str(text).translate(_TITLE_LOOKALIKES), limit, _GANTT_TITLE_UNSAFE)
+
+
+_TITLE_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", "|": "∣", "&": "＆"})
+_GANTT_TITLE_UNSAFE = re.compile(r"[^\w .,/+'()\-‹›∣＆]", re.UNICODE)
+
+
+#: Above this many sprints the Gantt chart draws them as one bar (plus the sprints over capacity).
+GANTT_SPRINT_ROWS = 30
+
+#: Slimmer bars than Mermaid's default (20 + 4 pixels a row): a plan has a row per sprint and per epic.
+GANTT_INIT = '%%{init: {"gantt": {"barHeight": 16, "barGap": 3}}}%%'
+
+
+def _ticks(plan: Any) -> tuple[str, str]:
+    """Axis ticks that do not overlap, and their format (always with the year): weekly or fortnightly for short
+    plans, then one to twelve months, so a long plan keeps a dozen ticks or so."""
+    days = (plan.sprints[-1].end - plan.sprints[0].start).days + 1 if plan.sprints else 0
+    if days <= 70:
+        return "1week", "%d %b %Y"
+    if days <= 140:
+        return "2week", "%d %b %Y"
+    months = 1 if days <= 400 else 3 if days <= 800 else 6 if days <= 1600 else 12
+    return f"{months}month", "%b %Y"
+
+
 def gantt(plan: Any) -> str:
-    """A Gantt chart: one bar per sprint (over-capacity sprints marked critical), one per planned epic and a marker
-    at the end of the sprint in which each milestone is planned to be reached."""
+    """A Gantt chart: one bar per sprint (over-capacity sprints marked critical), one per planned epic, a marker for
+    each milestone's planned date and, with a forecast, markers at its P50 and P85 (commitment) dates."""
     lines = [
+        GANTT_INIT,
         "gantt",
-        f"    title {gantt_text('Sprints of ' + str(plan.profile.get('name') or plan.profile.get('id')), 80)}",
+        f"    title {gantt_title('Sprints of ' + str(plan.profile.get('name') or plan.profile.get('id')))}",
         "    dateFormat YYYY-MM-DD",
-        "    axisFormat %d %b",
+        f"    axisFormat {_ticks(plan)[1]}",
+        f"    tickInterval {_ticks(plan)[0]}",
         "    section Sprints",
     ]
+    many = len(plan.sprints) > GANTT_SPRINT_ROWS
+    if many:  # one bar for them all, and a bar for each sprint over capacity: the Sprints table has the rest
+        first, last = plan.sprints[0], plan.sprints[-1]
+        lines.append(f"    Sprints {first.number}-{last.number} :sp, {first.start.isoformat()}, "
+                     f"{_days(first.start, last.end)}d")
     for sprint in plan.sprints:
-        tags = "crit, " if sprint.load > sprint.capacity + 1e-9 else ""
+        over = sprint.load > sprint.capacity + 1e-9
+        if many and not over:
+            continue
+        tags = "crit, " if over else ""
         load, capacity = format_points(round(sprint.load, 1)), format_points(round(sprint.capacity, 1))
         text = f"Sprint {sprint.number} ({load} of {capacity} pts)"
         lines.append(f"    {text} :{tags}sp{sprint.number}, {sprint.start.isoformat()}, "
@@ -244,13 +303,47 @@ def gantt(plan: Any) -> str:
         for index, epic in enumerate(planned, start=1):
             start = sprint_by_number[epic.first_sprint].start
             end = sprint_by_number[epic.last_sprint].end
-            lines.append(f"    {gantt_text(epic.title)} :ep{index}, {start.isoformat()}, {_days(start, end)}d")
-    reached = [m for m in getattr(plan, "milestones", []) if m.date is not None]
+            lines.append(f"    {gantt_text(epic.title)} :active, ep{index}, {start.isoformat()}, {_days(start, end)}d")
+    reached = [m for m in (getattr(plan, "milestones", None) or []) if getattr(m, "date", None) is not None]
     if reached:
         lines.append("    section Milestones")
         for index, milestone in enumerate(reached, start=1):
             lines.append(f"    {gantt_text(milestone.title)} :milestone, ms{index}, {milestone.date.isoformat()}, 0d")
+    markers = _forecast_markers(plan)
+    if markers:
+        lines.append("    section Forecast")
+        lines += markers
     return "\n".join(lines) + "\n"
+
+
+def _forecast_markers(plan: Any) -> list[str]:
+    """Milestone markers at the forecast's P50 date and at the commitment date (P85 unless --confidence says)."""
+    forecast = getattr(plan, "forecast", None)
+    commitment = getattr(plan, "commitment", None)
+    out = []
+    if forecast is not None and forecast.dates.p50:
+        out.append(f"    P50 sprint {forecast.sprints.p50} :milestone, fc50, {forecast.dates.p50}, 0d")
+    if commitment is not None and commitment.date:
+        out.append(f"    Commitment P{commitment.confidence} sprint {commitment.sprints} "
+                   f":milestone, crit, fccommit, {commitment.date}, 0d")
+    return out
+
+
+def critical_subset(stories: Sequence[Any], critical_path: Sequence[str], limit: int) -> list[Any]:
+    """The stories of the critical path and their direct neighbours (what they wait for and what waits for them),
+    in backlog order; only the critical path itself when that is more than `limit` stories, and nothing when even
+    the critical path is (a diagram that long is unreadable at page width)."""
+    on_path = set(critical_path)
+    near = set(on_path)
+    for story in stories:
+        if story.key in on_path:
+            near.update(story.depends_on)
+        elif on_path & set(story.depends_on):
+            near.add(story.key)
+    if len(on_path) > limit:
+        return []
+    chosen = near if len(near) <= limit else on_path
+    return [s for s in stories if s.key in chosen]
 
 
 def dot_string(text: Any) -> str:

@@ -87,9 +87,15 @@ def render_text(plan: Plan) -> str:
     if cost is not None:
         lines.append(f"Cost: {_money(cost['p50'])} (P50), {_money(cost['p85'])} (P85), {_money(cost['p95'])} (P95) "
                      f"at {_money(cost['per_sprint'])} per sprint")
+    commitment = forecast.commitment
+    if commitment is not None:
+        lines.insert(3, f"Commit to {commitment.date}: {commitment.sprints} sprints, {commitment.confidence}% "
+                        "confidence" + (f"; the plan's own {forecast.plan_sprints} sprints have a "
+                                        f"{forecast.plan_probability:.0%} chance" if forecast.plan_probability
+                                        is not None else ""))
     plan_sprints = forecast.plan_sprints
     compare = f"the optimised plan uses {plan_sprints}; " if plan_sprints is not None else ""
-    lines.append(f"Deterministic: {compare}the forecast's packing with likely sizes and no uncertainty uses "
+    lines.append(f"Deterministic: {compare}the forecast's replay of it with likely sizes and no uncertainty uses "
                  f"{forecast.deterministic_sprints} sprints.")
     lines.append("Assumes: " + "; ".join(assumptions_text(forecast)) + ".")
     return "\n".join(lines) + "\n"

@@ -86,6 +86,11 @@ def fill_bar(load: float, capacity: float, width: int = 10) -> str:
     return bar + (" ⚠" if ratio > 1 + 1e-9 else "")
 
 
+def nowrap(text: Any) -> str:
+    """Text that a table cell does not break across lines (spaces and hyphens become non-breaking ones)."""
+    return str(text).replace(" ", "\u00a0").replace("-", "\u2011").replace("–", "\u2060–\u2060")
+
+
 param_value = value_text  # the template filter's name
 
 
@@ -127,6 +132,7 @@ FILTERS = {
     "points": points,
     "estimate_range": estimate_range,
     "fill_bar": fill_bar,
+    "nowrap": nowrap,
     "param_value": param_value,
     "level_badge": level_badge,
     "percent": percent,
@@ -136,13 +142,16 @@ FILTERS = {
 }
 
 
-def context_for(plan: Plan, story_graph_limit: int = 40) -> dict[str, Any]:
+def context_for(plan: Plan, story_graph_limit: int = 25) -> dict[str, Any]:
     """The variables a template receives (documented in README.md, "Templates")."""
-    from sprintgen.diagrams import mermaid
+    from sprintgen.diagrams import charts, mermaid
+    from sprintgen.exporters import roadmap_view
 
     stories = {s.key: s for s in plan.stories}
     capacity = sum(s.capacity for s in plan.sprints)
     load = sum(s.load for s in plan.sprints)
+    focus = mermaid.critical_subset(plan.stories, plan.critical_path, story_graph_limit)
+    focus_keys = {s.key for s in focus}
     return {
         "plan": plan,
         "profile": plan.profile,
@@ -152,16 +161,26 @@ def context_for(plan: Plan, story_graph_limit: int = 40) -> dict[str, Any]:
         "stories": stories,
         "findings": plan.findings,
         "forecast": plan.forecast,
+        "epic_forecasts": {e.key: e for e in (plan.forecast.epics if plan.forecast else [])},
+        "commitment": plan.commitment,
+        "milestones": list(getattr(plan, "milestones", None) or []),
         "risks": plan.risks,
         "assumptions": plan.assumptions,
         "total_capacity": round(capacity, 4),
         "total_load": round(load, 4),
         "unplanned": [s for s in plan.stories if s.sprint is None],
+        "glance": roadmap_view.glance(plan),
+        "sprint_rows": roadmap_view.sprint_rows(plan),
+        "dod": roadmap_view.dod_layers(plan),
+        "mutual_epics": mermaid.mutual_epics(plan.epics, plan.stories),
         "diagrams": {
             "epic_graph": mermaid.epic_flowchart(plan.epics, plan.stories),
-            "story_graph": (mermaid.story_flowchart(plan.epics, plan.stories, plan.critical_path)
-                            if len(plan.stories) <= story_graph_limit else None),
+            # top down: a path drawn left to right is too wide for a page and shrinks to unreadable text
+            "story_graph": (mermaid.story_flowchart([e for e in plan.epics if focus_keys & set(e.stories)], focus,
+                                                    plan.critical_path, direction="TD") if focus else None),
+            "story_graph_stories": len(focus),
             "gantt": mermaid.gantt(plan) if plan.sprints else None,
+            "forecast_chart": charts.forecast_chart(plan.forecast, plan.commitment) if plan.forecast else None,
         },
         "story_graph_limit": story_graph_limit,
     }

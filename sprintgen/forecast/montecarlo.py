@@ -3,8 +3,13 @@
 Each trial draws every story's size from its estimate range (PERT-beta), a velocity for every sprint (bootstrap
 from `velocity_history`, or around the velocity with `velocity_uncertainty`), optional scope growth and the
 profile's risks, then packs the stories into sprints with `forecast_packing`'s rule (dependencies and each
-sprint's capacity respected). The percentiles of the trials are the forecast. The result is a plain dict: the
-`forecast` object of the plan JSON (README.md, "Forecast").
+sprint's capacity respected). Given the optimised plan (always, from the CLI), each trial follows the plan: stories
+in the plan's order, none earlier than its planned sprint, slipping to a later sprint when its sprint has no room
+left in that trial. So the whole plan, every epic and every milestone are forecast from the same simulated runs of
+the plan the roadmap shows, and with no uncertainty every story lands exactly in its planned sprint. The
+percentiles of the trials are the forecast; the commitment is the percentile at the chosen confidence (P85 by
+default) and `plan_probability` the share of trials that finish within the plan's own sprints. The result is a
+typed `Forecast`: the `forecast` object of the plan JSON (README.md, "Forecast").
 
 numpy is imported only when a forecast runs: the trials are vectorised across trials, which is what makes 10,000
 trials take a fraction of a second (see benchmarks/forecast.py).
@@ -32,6 +37,9 @@ MIN_AUTO_TRIALS = 200
 DEFAULT_SEED = 20270104  # fixed, so the same input always gives the same roadmap
 MAX_TRIALS = 1_000_000
 PERCENTILES = (50, 85, 95)
+#: The confidence of the commitment: the forecast percentile a team commits to (`--confidence`).
+DEFAULT_CONFIDENCE = 85
+CONFIDENCE_RANGE = (50, 95)
 #: The estimate roll-ups ("84-131 points, most likely 102") show the 90% range of the summed story sizes.
 RANGE_PERCENTILES = (5, 95)
 
@@ -44,6 +52,7 @@ class ForecastSettings:
     seed: int = DEFAULT_SEED
     target_date: Optional[dt.date] = None
     scope_growth: Optional[Estimate] = None  # overrides the team's scope_growth
+    confidence: int = DEFAULT_CONFIDENCE  # percent: the commitment is this percentile of the finish sprint
 
 
 @dataclass
@@ -69,6 +78,8 @@ def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inp
     if plan is not None:
         sprint_of = {s.key: s.sprint for s in plan.stories}
         planned = [sprint_of.get(k) for k in keys]
+        # Follow the plan: a story starts no earlier than its planned sprint (a pin is a planned sprint too).
+        pins.update({i: max(sprint, pins.get(i, 1)) for i, sprint in enumerate(planned) if sprint is not None})
     milestone_rank = milestone_ranks(backlog, dag)
     first = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
     order = priority_order([e.likely for e in estimates], preds, planned=planned, milestone=first)
@@ -84,6 +95,10 @@ def _check(settings: ForecastSettings) -> None:
     if settings.trials is not None and not 1 <= settings.trials <= MAX_TRIALS:
         raise InputError(f"the number of trials must be between 1 and {MAX_TRIALS:,}, got {settings.trials}",
                          where="--trials")
+    low, high = CONFIDENCE_RANGE
+    if not low <= settings.confidence <= high:
+        raise InputError(f"the confidence must be between {low} and {high} percent, got {settings.confidence}",
+                         where="--confidence", hint="85 is the usual commitment")
     if settings.seed < 0:
         raise InputError(f"the seed must be 0 or more, got {settings.seed}", where="--seed")
 
@@ -92,9 +107,9 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
                  plan: Plan | None = None) -> Forecast:
     """The forecast of a backlog for a team (the plan JSON's `forecast`).
 
-    With the optimised deterministic `plan` of the same backlog and team, stories are packed in its order and its
-    sprint count is reported as `plan_sprints`, next to the forecast's own zero-spread packing
-    (`deterministic_sprints`), so a reader can compare them.
+    With the optimised deterministic `plan` of the same backlog and team, every trial follows the plan (its order,
+    no story before its planned sprint); its sprint count is reported as `plan_sprints` with the chance of finishing
+    within it (`plan_probability`). Without a plan, stories are packed in critical-path priority order.
     """
     import numpy as np
 
@@ -136,7 +151,7 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
         "scope_growth": _estimate_dict(growth),
         "risks_included": len(risks),
         "dependencies": team.dependencies,
-        "packing": "serial first-fit in the plan's order" if plan is not None
+        "packing": "the plan's order and sprints, slipping when a sprint is full" if plan is not None
                    else "serial first-fit in critical-path priority order",
         "percentile_method": "nearest-rank",
         "sprints": {**percentiles, "mean": round(float(finish.mean()), 2),
@@ -146,6 +161,9 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
         "estimate": _rollup([e for e in data.estimates], story_sizes.sum(axis=1)),
         "deterministic_sprints": max(deterministic, default=0),
         "plan_sprints": _plan_sprints(plan),
+        "plan_probability": _probability(finish, _plan_sprints(plan)),
+        "commitment": _commitment(team, finish, settings.confidence),
+        "histogram": _histogram(finish),
         "epics": [],
         "target_date": settings.target_date.isoformat() if settings.target_date else None,
         "target_sprints": target_sprints,
@@ -178,6 +196,24 @@ def milestone_forecasts(forecast: Forecast) -> dict[str, MilestoneForecast]:
     return {m.key: MilestoneForecast(p50=m.sprints.p50, p85=m.sprints.p85, p95=m.sprints.p95, p50_date=m.dates.p50,
                                      p85_date=m.dates.p85, p95_date=m.dates.p95)
             for m in forecast.milestones}
+
+
+def _commitment(team: Team, finish: Any, confidence: int) -> dict[str, Any]:
+    """The sprint count and date a team can commit to: the forecast's percentile at `confidence`."""
+    import numpy as np
+
+    sprints = int(nearest_rank(np.sort(finish), confidence))
+    return {"confidence": confidence, "sprints": sprints, "date": _end_date(team, sprints)}
+
+
+def _histogram(finish: Any) -> list[dict[str, Any]]:
+    """How many trials finish in each sprint (the forecast chart), from the earliest to the latest finish."""
+    import numpy as np
+
+    counts = np.bincount(finish)
+    first = int(finish.min())
+    total = len(finish)
+    return [{"sprints": n, "share": round(float(counts[n]) / total, 4)} for n in range(first, len(counts))]
 
 
 def _plan_sprints(plan: Plan | None) -> int | None:

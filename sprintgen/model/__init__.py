@@ -5,7 +5,8 @@ Everything is re-exported here, so `from sprintgen.model import Plan` works what
 """
 
 from sprintgen.model.backlog import Backlog, BacklogEpic, BacklogMilestone, BacklogStory
-from sprintgen.model.common import EPS, KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, format_points, round_points
+from sprintgen.model.common import (EPS, KEY_PATTERN, MAX_SPRINTS, Estimate, Strict, format_points, on_scale,
+                                    round_points)
 from sprintgen.model.forecast import (DatePercentiles, EpicForecast, Forecast, MilestoneFinish, MilestoneForecast,
                                       Percentiles, RollUp)
 from sprintgen.model.plan import (Finding, Plan, PlannedEpic, PlannedMilestone, PlannedSprint, PlannedStory,
@@ -13,13 +14,13 @@ from sprintgen.model.plan import (Finding, Plan, PlannedEpic, PlannedMilestone, 
 from sprintgen.model.profile import DoneItem, Epic, EpicFile, Milestone, Parameter, Profile, Risk, Story
 from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
 from sprintgen.model.status import StatusReport
-from sprintgen.model.team import Member, SprintOverride, SprintSettings, Team, next_monday
+from sprintgen.model.team import DEFAULT_TEAM_NAME, Member, SprintOverride, SprintSettings, Team, next_monday
 
 __all__ = [
-    "EPS", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogMilestone", "BacklogStory",
-    "DatePercentiles", "DoneItem", "Epic", "EpicFile", "EpicForecast", "Estimate", "Forecast", "Finding",
-    "ItemProgress", "Member", "Milestone", "MilestoneFinish", "MilestoneForecast", "Parameter", "Percentiles", "Plan",
-    "PlannedEpic", "PlannedMilestone", "PlannedSprint", "PlannedStory", "Profile", "Progress", "Risk", "RollUp",
-    "SprintOverride", "SprintProgress", "SprintSettings", "StatusReport", "Story", "Strict", "Team", "TeamSummary",
-    "format_points", "next_monday", "round_points",
+    "DEFAULT_TEAM_NAME", "EPS", "KEY_PATTERN", "MAX_SPRINTS", "Backlog", "BacklogEpic", "BacklogMilestone",
+    "BacklogStory", "DatePercentiles", "DoneItem", "Epic", "EpicFile", "EpicForecast", "Estimate", "Forecast",
+    "Finding", "ItemProgress", "Member", "Milestone", "MilestoneFinish", "MilestoneForecast", "Parameter",
+    "Percentiles", "Plan", "PlannedEpic", "PlannedMilestone", "PlannedSprint", "PlannedStory", "Profile", "Progress",
+    "Risk", "RollUp", "SprintOverride", "SprintProgress", "SprintSettings", "StatusReport", "Story", "Strict", "Team",
+    "TeamSummary", "format_points", "next_monday", "on_scale", "round_points",
 ]

@@ -110,3 +110,19 @@ EPS = 1e-9
 def round_points(value: float) -> float:
     """Points as every output shows them: rounded to 4 decimals, so sums of decimal estimates print cleanly."""
     return round(value, 4)
+
+
+#: How a team writes story points: any number (decimal), whole numbers, or the Fibonacci numbers of planning poker.
+_FIBONACCI = (0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987)
+
+
+def on_scale(value: float, scale: str = "decimal") -> float:
+    """Story points as the team writes them: 'integer' rounds half up, 'fibonacci' takes the nearest Fibonacci number
+    (the larger one on a tie, as a team would when unsure), 'decimal' leaves the value alone."""
+    if scale == "integer":
+        return float(int(value + 0.5))
+    if scale == "fibonacci":
+        if value >= _FIBONACCI[-1]:
+            return float(round(value))
+        return float(min(_FIBONACCI, key=lambda f: (abs(f - value), -f)))
+    return value

@@ -91,6 +91,21 @@ class StoryForecast(BaseModel):
     pert_sd: float
 
 
+class Commitment(BaseModel):
+    """What a team can commit to: the finish sprint at a confidence (percent) and the last day of that sprint."""
+
+    confidence: int
+    sprints: int
+    date: Optional[dt.date] = None
+
+
+class HistogramBar(BaseModel):
+    """The share of the trials that finish in a given sprint (the forecast chart)."""
+
+    sprints: int
+    share: float
+
+
 class Forecast(BaseModel):
     """What the forecast assumed and what it found (serialised as the plan JSON's `forecast`)."""
 
@@ -111,6 +126,10 @@ class Forecast(BaseModel):
     estimate: RollUp
     deterministic_sprints: int
     plan_sprints: Optional[int] = None
+    #: The share of trials that finish within the plan's own sprints (the fastest packing at likely sizes).
+    plan_probability: Optional[float] = None
+    commitment: Optional[Commitment] = None
+    histogram: list[HistogramBar] = Field(default_factory=list)
     epics: list[EpicForecast] = Field(default_factory=list)
     milestones: list[MilestoneFinish] = Field(default_factory=list)
     target_date: Optional[dt.date] = None

@@ -8,7 +8,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field
 from sprintgen.model.backlog import BacklogStory
 from sprintgen.model.common import Estimate
-from sprintgen.model.forecast import Forecast, MilestoneForecast
+from sprintgen.model.forecast import Commitment, Forecast, MilestoneForecast
 from sprintgen.model.profile import Risk
 from sprintgen.model.team import Member
 
@@ -21,6 +21,9 @@ class Finding(BaseModel):
     message: str
     sprint: Optional[int] = None
     stories: list[str] = Field(default_factory=list)
+    skill: Optional[str] = None  # skill-overload: the skill, the points needing it and what its holders carry
+    need: Optional[float] = None
+    carry: Optional[float] = None
 
 
 class PlannedSprint(BaseModel):
@@ -77,6 +80,7 @@ class TeamSummary(BaseModel):
     start: dt.date
     dependencies: str
     members: list[Member] = Field(default_factory=list)
+    points_scale: str = "decimal"
 
 
 class Plan(BaseModel):
@@ -101,6 +105,10 @@ class Plan(BaseModel):
     total_estimate: Estimate
     end_date: Optional[dt.date] = None
     forecast: Optional[Forecast] = None
+    #: What a team can commit to, from the forecast (None without a forecast).
+    commitment: Optional[Commitment] = None
+    #: The chance that the plan's own sprints (the fastest packing at likely sizes) are enough.
+    plan_probability: Optional[float] = None
 
     def story(self, key: str) -> PlannedStory:
         """The planned story with this key."""

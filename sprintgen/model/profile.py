@@ -110,6 +110,8 @@ class Profile(Strict):
     definition_of_done: DoneList = None
     risks: list[Risk] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
+    #: In a profile that extends others: inherited assumptions (their exact text) that do not hold for this one.
+    remove_assumptions: list[str] = Field(default_factory=list)
     epics: list[Epic] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
 

@@ -56,10 +56,14 @@ class SprintOverride(Strict):
     note: str = ""
 
 
+#: The name of the team when the team file gives none: it reads naturally in "Team: your team, 14-day sprints".
+DEFAULT_TEAM_NAME = "your team"
+
+
 class Team(Strict):
     """The team that will do the work. Every field has a default, so no team file is needed."""
 
-    name: str = "Team"
+    name: str = DEFAULT_TEAM_NAME
     sprint: SprintSettings = Field(default_factory=SprintSettings)
     velocity: float = Field(default=30, gt=0, le=MAX_POINTS)
     velocity_history: list[float] = Field(default_factory=list)
@@ -71,6 +75,7 @@ class Team(Strict):
     sprints: list[SprintOverride] = Field(default_factory=list)
     cost_per_sprint: Optional[float] = Field(default=None, ge=0, le=MAX_COST)
     scope_growth: Optional[Estimate] = None  # forecast: extra work discovered, as a fraction (0-0.2 = up to 20%)
+    points_scale: Literal["fibonacci", "integer", "decimal"] = "decimal"  # story points shown and pushed on it
     timezone: Optional[str] = None  # IANA name (Europe/Berlin); sprint times pushed to Jira; None: the machine's
 
     @field_validator("timezone")

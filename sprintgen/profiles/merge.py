@@ -174,7 +174,7 @@ def _merge(base: MergedProfile, other: MergedProfile, *, is_child: bool = False)
         parameters={**b.parameters, **c.parameters},
         definition_of_done=_union(b.definition_of_done, c.definition_of_done),
         risks=_unique_by_title(b.risks + c.risks),
-        assumptions=_union(b.assumptions, c.assumptions),
+        assumptions=_assumptions(b, c, other.path) if is_child else _union(b.assumptions, c.assumptions),
         epics=[epics[k] for k in order],
     )
     profile.milestones = _merge_milestones(b.milestones, c.milestones, _written_keys(b) - _written_keys(profile))
@@ -204,6 +204,17 @@ def _merge_milestones(base: list[Milestone], child: list[Milestone], removed: se
             merged[milestone.key] = milestone
     order = merged_order([m.key for m in base], [(m.key, m.remove) for m in child])
     return [merged[k] for k in order if k in merged]
+
+
+def _assumptions(base: Profile, child: Profile, path: Any) -> list[str]:
+    """The inherited assumptions and the child's own, without those the child removes (each must be inherited)."""
+    inherited = _union(base.assumptions, [])
+    for index, text in enumerate(child.remove_assumptions):
+        if text not in inherited:
+            raise ProfileError(f"remove_assumptions[{index}] names no inherited assumption: '{text}'", file=path,
+                               where=f"remove_assumptions[{index}]",
+                               hint="copy the inherited assumption's text exactly (sprintgen show PROFILE lists them)")
+    return [a for a in _union(base.assumptions, child.assumptions) if a not in child.remove_assumptions]
 
 
 def merged_order(base: list[str], other: list[tuple[str, bool]]) -> list[str]:

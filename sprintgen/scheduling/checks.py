@@ -177,6 +177,7 @@ def _skill_overload(plan: Plan, team: Team) -> list[Finding]:
                 names = ", ".join(m.name for m in loads.holders[skill])
                 out.append(Finding(
                     level="warning", code="skill-overload", sprint=sprint.number, stories=needing,
+                    skill=skill, need=round(load[skill], 4), carry=round(loads.carry(skill, sprint.number), 4),
                     message=(f"{sprint.name} needs {_points(load[skill])} points of '{skill}' but its holders "
                              f"({names}) can carry {_points(loads.carry(skill, sprint.number))}; move some of these "
                              "stories to another sprint, pair up, or train another member"),

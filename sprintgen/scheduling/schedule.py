@@ -157,7 +157,7 @@ def _assemble(backlog: Backlog, team: Team, dag: DependencyGraph, capacities: Ca
         team=TeamSummary(name=team.name, velocity=base_capacity(team), capacity_per_sprint=capacities.regular(),
                          focus_factor=team.focus_factor,
                          sprint_length_days=team.sprint.length_days, start=team.sprint.start,
-                         dependencies=team.dependencies, members=team.members),
+                         dependencies=team.dependencies, members=team.members, points_scale=team.points_scale),
         sprints=[],
         epics=epics,
         stories=[],

@@ -137,3 +137,7 @@ def _sprint_changes(changes: ChangeSet, desired: list[DesiredIssue], sprints: li
         if active is not None and active in now_in:
             changes.leaving_active.append(issue.identity)
         changes.assignments.setdefault(issue.sprint, []).append(issue.identity)
+    # in the plan's sprint order (Sprint 1, 2, ... 10), not in the order the stories happen to come in
+    position = {s.name: i for i, s in enumerate(sprints)}
+    changes.assignments = dict(sorted(changes.assignments.items(),
+                                      key=lambda item: position.get(item[0], len(position))))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sprintgen.model import Plan, format_points
+from sprintgen.model import Plan, format_points, on_scale
 from sprintgen.tracker.markup import Description, Section
 from sprintgen.tracker.sprints import board_sprint_name
 
@@ -112,10 +112,10 @@ def desired_issues(plan: Plan, *, sprint_prefix: str = "", dod_as_subtasks: bool
         issues.append(DesiredIssue(
             identity=identity, kind="story", summary=_summary(story.title), plan_key=story.key,
             description=Description(
-                paragraphs=tuple(p for p in (story.description, _estimate_note(story)) if p),
+                paragraphs=tuple(p for p in (story.description, _estimate_note(story, plan.team.points_scale)) if p),
                 checklists=tuple(checklists), footer=footer, anchor=identity),
             labels=tuple(dict.fromkeys([label, *(clean_label(x) for x in story.labels if x.strip())])),
-            points=story.estimate.likely, epic=f"epic:{story.epic}", sprint=sprint,
+            points=on_scale(story.estimate.likely, plan.team.points_scale), epic=f"epic:{story.epic}", sprint=sprint,
             blockers=tuple(f"story:{key}" for key in story.depends_on),
         ))
     if dod_as_subtasks:
@@ -131,11 +131,14 @@ def desired_issues(plan: Plan, *, sprint_prefix: str = "", dod_as_subtasks: bool
     return issues
 
 
-def _estimate_note(story: Any) -> str:
-    if story.estimate.low == story.estimate.high:
+def _estimate_note(story: Any, scale: str = "decimal") -> str:
+    points = on_scale(story.estimate.likely, scale)
+    if story.estimate.low == story.estimate.high and points == story.estimate.likely:
         return ""
-    return (f"Estimate: {format_points(story.estimate.low)}-{format_points(story.estimate.high)} points "
-            f"(story points set to the likely value, {format_points(story.estimate.likely)}).")
+    where = "the likely value" if points == story.estimate.likely else f"the likely value on the team's {scale} scale"
+    low, high = story.estimate.low, story.estimate.high
+    written = format_points(low) if low == high else f"{format_points(low)}-{format_points(high)}"
+    return f"Estimate: {written} points (story points set to {where}, {format_points(points)})."
 
 
 def _summary(text: str) -> str:
