@@ -41,7 +41,7 @@ def test_every_format_shows_control_characters_as_visible_escapes(tmp_path):
         text = written.read_bytes().decode("utf-8")
         assert not RAW.search(text), (fmt, RAW.findall(text))
         if fmt == "markdown":
-            assert "#### Wipe\\u001b\\[2J the screen\\u0007 and\\u0000 hide\\u009b31m it over" in text
+            assert "Wipe\\u001b\\[2J the screen\\u0007 and\\u0000 hide\\u009b31m it over" in text
         if fmt == "csv":
             assert "Wipe\\u001b[2J" in next(r for r in csv.reader(io.StringIO(text, newline="")) if r[2] == "Story")[3]
         if fmt == "json":  # lossless: the escapes are JSON's own

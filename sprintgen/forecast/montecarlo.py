@@ -62,9 +62,10 @@ class _Inputs:
     keys: list[str]
     estimates: list[Estimate]
     preds: list[list[int]]
-    pins: dict[int, int]
+    pins: dict[int, int]  # earliest sprint: the plan's sprint, or the story's own pin
     order: list[int]
     limit: int
+    fixed: set[int]  # pinned by the profile: kept in its sprint full or not (planned sprints may slip later)
 
 
 def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inputs:
@@ -83,7 +84,8 @@ def _inputs(backlog: Backlog, capacities: Capacities, plan: Plan | None) -> _Inp
     milestone_rank = milestone_ranks(backlog, dag)
     first = [milestone_rank.get(k, len(backlog.milestones)) for k in keys]
     order = priority_order([e.likely for e in estimates], preds, planned=planned, milestone=first)
-    return _Inputs(keys, estimates, preds, pins, order, sprint_limit(len(keys), pins, capacities.steady_from))
+    fixed = {i for i, s in enumerate(backlog.stories) if s.sprint is not None}
+    return _Inputs(keys, estimates, preds, pins, order, sprint_limit(len(keys), pins, capacities.steady_from), fixed)
 
 
 def default_trials(stories: int) -> int:
@@ -134,10 +136,11 @@ def run_forecast(backlog: Backlog, team: Team, settings: ForecastSettings | None
 
     grid = CapacityGrid(capacities, lambda count_trials, count: velocity.draw(rng, count_trials, count), trials)
     sequential = team.dependencies == "sequential"
-    sprint = pack_trials(work, data.preds, data.order, grid, sequential, data.pins, data.limit, data.keys)
+    sprint = pack_trials(work, data.preds, data.order, grid, sequential, data.pins, data.limit, data.keys,
+                         fixed=data.fixed)
     finish = sprint.max(axis=1) if data.keys else np.zeros(trials, dtype=np.int64)
     deterministic = pack_one([e.likely for e in data.estimates], data.preds, data.order, capacities, sequential,
-                             data.pins, data.limit, data.keys)
+                             data.pins, data.limit, data.keys, fixed=data.fixed)
 
     target_sprints = _sprints_by(team, settings.target_date)
     percentiles = _percentiles(finish, integer=True)

@@ -17,7 +17,7 @@ matrix of remaining capacity. Tests check that both give the same sprints for th
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Collection, Optional, Sequence
 
 from sprintgen.errors import TeamError
 from sprintgen.graph import kahn_order, successor_lists, tail_weights
@@ -59,8 +59,12 @@ def _no_room(story: str) -> TeamError:
 
 def pack_one(sizes: Sequence[float], preds: Sequence[Sequence[int]], order: Sequence[int],
              capacity: Callable[[int], float], sequential: bool, pins: dict[int, int],
-             limit: int, names: Sequence[str] = ()) -> list[int]:
-    """One trial of the packing rule in plain Python: the sprint (1-based) of every story."""
+             limit: int, names: Sequence[str] = (), fixed: Optional[Collection[int]] = None) -> list[int]:
+    """One trial of the packing rule in plain Python: the sprint (1-based) of every story.
+
+    `pins` are the earliest sprints stories may take; those in `fixed` (default: every pin) are commitments, kept in
+    their sprint full or not when their blockers allow it, where the others slip to a later sprint with room."""
+    fixed = pins.keys() if fixed is None else fixed
     remaining: dict[int, float] = {}
     empty: dict[int, bool] = {}
     sprint_of = [0] * len(sizes)
@@ -75,7 +79,7 @@ def pack_one(sizes: Sequence[float], preds: Sequence[Sequence[int]], order: Sequ
                 remaining[number] = capacity(number)
                 empty[number] = remaining[number] > EPS
             # a pin its blockers allow is kept, full or not, as the plan keeps it
-            if remaining[number] >= size - EPS or empty[number] or number == pins.get(task):
+            if remaining[number] >= size - EPS or empty[number] or (task in fixed and number == pins[task]):
                 break
             number += 1
         remaining[number] = max(remaining[number] - size, 0.0)
@@ -122,7 +126,8 @@ class CapacityGrid:
 
 
 def pack_trials(sizes: Any, preds: Sequence[Sequence[int]], order: Sequence[int], grid: CapacityGrid,
-                sequential: bool, pins: dict[int, int], limit: int, names: Sequence[str] = ()) -> Any:
+                sequential: bool, pins: dict[int, int], limit: int, names: Sequence[str] = (),
+                fixed: Optional[Collection[int]] = None) -> Any:
     """Every trial of the packing rule at once: a [trials x stories] matrix of sprints (1-based).
 
     For each story in `order`, across all trials: earliest sprint from the predecessors' sprints, then the first
@@ -163,7 +168,7 @@ def pack_trials(sizes: Any, preds: Sequence[Sequence[int]], order: Sequence[int]
             fits &= np.arange(low, high)[None, :] >= earliest[:, None]
         column = fits.argmax(axis=1) + low
         missing = ~fits[rows, column - low]
-        if task in pins:  # kept where its blockers allow it, full or not, as the plan keeps it
+        if task in pins and (fixed is None or task in fixed):  # kept where its blockers allow it, full or not
             kept = earliest == pins[task] - 1
             column[kept] = pins[task] - 1
             missing &= ~kept
