@@ -84,16 +84,17 @@ def _earliest(problem: Problem, order: list[int], pins: dict[int, int], step: in
 
 def _deadlines(problem: Problem, order: list[int], pins: dict[int, int], relaxed: dict[int, list[int]],
                step: int) -> dict[int, int]:
-    """The latest sprint of every unpinned task that blocks a kept pin, directly or not."""
+    """The latest sprint of every unpinned task that blocks a kept pin, directly or not (a pin past `max_sprints`
+    is not planned: it keeps nothing waiting)."""
     succ = successors(problem)
     latest: dict[int, int] = {}
     for task in reversed(order):
-        if task in pins:
+        if task in problem.pinned:
             continue
         best = None
         for s in succ[task]:
-            if s in pins:
-                bound = None if s in relaxed else pins[s] - step
+            if s in problem.pinned:
+                bound = None if s in relaxed or s not in pins else pins[s] - step
             else:
                 bound = latest.get(s)
                 bound = bound - step if bound is not None else None

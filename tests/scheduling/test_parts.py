@@ -136,3 +136,13 @@ def test_the_validation_pass_refuses_a_plan_that_breaks_a_dependency():
         check_plan(Problem(sizes=[6.0, 6.0], preds=[[], []], capacity=lambda s: 10.0), [1, 1])
     with pytest.raises(SchedulingBug, match="pinned to sprint 2"):
         check_plan(Problem(sizes=[1.0], preds=[[]], capacity=lambda s: 10.0, pinned={0: 2}), [1])
+
+
+def test_a_pin_past_the_sprint_limit_gets_no_deadline_and_stays_out():
+    # found by the property test: b (pinned to 1) depends on a (pinned to 3, past --sprints 1); a must not be
+    # pulled into sprint 1 as b's blocker: it is not planned, and b's pin is reported late
+    problem = Problem(sizes=[5.0, 5.0], preds=[[], [0]], capacity=lambda s: 10.0, sequential=False,
+                      pinned={0: 3, 1: 1}, max_sprints=1)
+    solution = solve_plan(problem)
+    assert solution.assignment == [None, 1] and solution.pins.deadlines == {}
+    check_plan(problem, solution.assignment, solution.pins.relaxed, solution.overfilled)
