@@ -16,6 +16,10 @@ settings.register_profile("sprintgen", database=InMemoryExampleDatabase())
 settings.load_profile("sprintgen")
 
 
+#: The Jira fake's fixtures (fake, cloud, datacenter, mini_profile, sleeps) for every test module that asks for them.
+pytest_plugins = ["tests.jira_fake.fixtures"]
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_config(tmp_path_factory, monkeypatch):
     """Point sprintgen's user config dir at an empty temporary directory for every test."""
@@ -26,3 +30,13 @@ def isolated_user_config(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("JIRA_API_TOKEN", raising=False)
     monkeypatch.delenv("JIRA_PAT", raising=False)
     yield home
+
+
+@pytest.fixture
+def mmdc() -> str:
+    from .output_helpers import mmdc_path
+
+    path = mmdc_path()
+    assert path, ("mermaid-cli is missing: "
+                  "SPRINTGEN_MMDC=$(bash scripts/install_renderers.sh) python -m pytest -m renderers")
+    return path

@@ -124,7 +124,8 @@ TEMPLATES_THAT_FAIL_MIDWAY = {
     "zero-division": "# {{ profile.name }}\n{% for s in sprints %}- {{ s.name }}\n{% endfor %}{{ 1 // 0 }}\nmore\n",
     "undefined": "# {{ profile.name }}\n{% for s in sprints %}- {{ s.name }}\n{% endfor %}{{ no_such_variable }}\n",
     "missing-include": "# {{ profile.name }}\n{% include 'no-such-part.j2' %}\n",
-    "raise-in-macro": "{% macro boom(x) %}{{ x.missing_attribute }}{% endmacro %}# {{ profile.name }}\n{{ boom(plan) }}\n",
+    "raise-in-macro": ("{% macro boom(x) %}{{ x.missing_attribute }}{% endmacro %}# {{ profile.name }}\n"
+                       "{{ boom(plan) }}\n"),
 }
 
 
@@ -153,7 +154,8 @@ def test_output_into_a_missing_directory_or_onto_a_directory_is_one_clear_line(p
 
 
 def test_show_with_a_broken_profile_leaves_its_output_alone(tmp_path, out_dir):
-    broken = write(tmp_path / "broken.yaml", "id: broken\nepics:\n  - key: e\n    stories:\n      - {key: a, estimate: 8-3}\n")
+    broken = write(tmp_path / "broken.yaml",
+                   "id: broken\nepics:\n  - key: e\n    stories:\n      - {key: a, estimate: 8-3}\n")
     target = out_dir / "resolved.yaml"
     target.write_bytes(SENTINEL)
     line = error_line(invoke(["show", broken, "--output", target]))

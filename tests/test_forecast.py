@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from sprintgen.errors import TeamError
-from sprintgen.forecast.montecarlo import DEFAULT_SEED, DEFAULT_TRIALS, ForecastSettings, nearest_rank, range_text, run_forecast
+from sprintgen.forecast.montecarlo import (DEFAULT_SEED, DEFAULT_TRIALS, ForecastSettings, nearest_rank, range_text,
+                                           run_forecast)
 from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, priority_order
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Member, Team
 from sprintgen.scheduling.schedule import make_plan

@@ -14,7 +14,7 @@ from sprintgen.diagrams import mermaid
 from sprintgen.model import Estimate, PlannedEpic, PlannedStory
 
 from .output_helpers import (
-    mermaid_blocks, mmdc_path, plan_args, run_cli, write_hostile_profile, write_sample_profile,
+    mermaid_blocks, plan_args, run_cli, write_hostile_profile, write_sample_profile,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -232,12 +232,6 @@ def test_dot_output_quotes_everything(tmp_path: Path) -> None:
     assert unquoted.count("{") == unquoted.count("}")
 
 
-@pytest.fixture
-def mmdc() -> str:
-    path = mmdc_path()
-    assert path, ("mermaid-cli is missing: "
-                  "SPRINTGEN_MMDC=$(bash scripts/install_renderers.sh) python -m pytest -m renderers")
-    return path
 
 
 @pytest.mark.renderers  # deselected by default; CI installs the renderers and runs it, never skipped

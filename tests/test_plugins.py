@@ -54,8 +54,10 @@ def test_builtins_are_listed_with_their_origin(site):
 
 
 def test_a_plugin_profile_and_exporter_work_through_the_cli(site):
-    fake_distribution(site, "acme-plugin", {PROFILES: {"acme": "acme_profiles"}, EXPORTERS: {"upper": "acme_x:EXPORTER"}},
-                      {**profile_package("acme_profiles", {"acme-demo": SMALL_PROFILE.format(id="acme-demo", name="Acme")}),
+    fake_distribution(site, "acme-plugin",
+                      {PROFILES: {"acme": "acme_profiles"}, EXPORTERS: {"upper": "acme_x:EXPORTER"}},
+                      {**profile_package("acme_profiles",
+                                         {"acme-demo": SMALL_PROFILE.format(id="acme-demo", name="Acme")}),
                        "acme_x.py": UPPER_EXPORTER})
     report = plugins_json()
     assert report["distributions"] == [{"name": "acme-plugin", "version": "1.0",
@@ -125,8 +127,10 @@ def test_a_clash_between_two_plugins_is_a_warning_and_the_first_by_name_wins(sit
 
 
 def test_disable_plugins_turns_third_party_entry_points_off(site, monkeypatch):
-    fake_distribution(site, "acme-plugin", {PROFILES: {"acme": "acme_profiles"}, EXPORTERS: {"upper": "acme_x:EXPORTER"}},
-                      {**profile_package("acme_profiles", {"acme-demo": SMALL_PROFILE.format(id="acme-demo", name="A")}),
+    fake_distribution(site, "acme-plugin",
+                      {PROFILES: {"acme": "acme_profiles"}, EXPORTERS: {"upper": "acme_x:EXPORTER"}},
+                      {**profile_package("acme_profiles",
+                                         {"acme-demo": SMALL_PROFILE.format(id="acme-demo", name="A")}),
                        "acme_x.py": UPPER_EXPORTER})
     monkeypatch.setenv("SPRINTGEN_DISABLE_PLUGINS", "1")
     report = plugins_json()

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .jira_fake import running_fake
-from .jira_fake.fixtures import (assert_mini_in_jira, cloud, datacenter, fake, mini_profile, push,  # noqa: F401
-                                 sleeps)
+from .jira_fake.fixtures import assert_mini_in_jira, push
 
 
 def _bulk_requests(fake):

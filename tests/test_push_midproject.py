@@ -3,8 +3,7 @@ sprints are never written, the active sprint changes only with --replan-active, 
 
 from __future__ import annotations
 
-from .jira_fake.fixtures import (MINI_PROFILE, cloud, datacenter, fake, mini_profile, push, sleeps,  # noqa: F401
-                                 writes_since)
+from .jira_fake.fixtures import MINI_PROFILE, push, writes_since
 
 
 def _key(fake, story):
@@ -122,7 +121,8 @@ def test_with_replan_active_what_stays_in_the_active_sprint_still_fills_it(cloud
     assert push(cloud, mini_profile).exit_code == 0
     cloud.state.start_sprint("Sprint 1")
     cloud.state.transition(_key(cloud, "ingest.store"), "In Progress")  # 4 of the sprint's 10 points
-    mini_profile.write_text(MINI_PROFILE.replace("      - key: pipeline", "      - key: docs\n        title: Write docs\n"
+    mini_profile.write_text(MINI_PROFILE.replace("      - key: pipeline",
+                                                 "      - key: docs\n        title: Write docs\n"
                                                  "        estimate: 7\n      - key: pipeline"), encoding="utf-8")
     result = push(cloud, mini_profile, "--replan-active")
     assert result.exit_code == 0, result.output

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from sprintgen.cli import main
 
 from .jira_fake import API_TOKEN, PAT, openapi_check, running_fake
-from .jira_fake.fixtures import (assert_mini_in_jira, cloud, datacenter, fake, mini_profile,  # noqa: F401
-                                 push, sleeps)
+from .jira_fake.fixtures import assert_mini_in_jira, push
 
 
 def _story_type_id(fake):

@@ -10,7 +10,7 @@ import pytest
 from sprintgen.model import on_scale
 
 from .helpers import run, write
-from .jira_fake.fixtures import cloud, push, sleeps  # noqa: F401  (fixtures)
+from .jira_fake.fixtures import push
 from .output_helpers import tables
 
 LATE_FIRST = """

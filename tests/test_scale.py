@@ -71,7 +71,8 @@ def test_a_dependency_error_names_the_included_file_and_the_storys_line(tmp_path
 
 def test_the_same_epic_in_two_files_names_both(tmp_path):
     profile = layout(tmp_path, {"a.yaml": "epics:\n  - {key: e, title: E, stories: []}\n",
-                                "b.yaml": "# more epics\n# of the same programme\nepics:\n  - {key: e, title: E again, stories: []}\n"})
+                                "b.yaml": ("# more epics\n# of the same programme\n"
+                                           "epics:\n  - {key: e, title: E again, stories: []}\n")})
     line = error_line(invoke(["plan", "--profile", profile]))
     assert line.startswith(f"{tmp_path / 'epics' / 'b.yaml'}:4: epics[0].key: duplicate epic key 'e' "
                            f"(also {tmp_path / 'epics' / 'a.yaml'}:2)")

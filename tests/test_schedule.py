@@ -1,7 +1,6 @@
 """Plans through the real CLI: dependency modes, capacity, --sprints, pins, availability, holidays, focus factor,
 priority order, determinism, and the built-in rag profile with a team file."""
 
-import json
 
 from .helpers import run
 from .schedule_support import findings, plan_json, sprint_of, write_profile, write_team

@@ -14,7 +14,6 @@ from jsonschema import Draft202012Validator
 
 from .helpers import run
 from .status_support import START, even_profile, status_json, write_csv
-from .test_mermaid import mmdc  # noqa: F401  (the fixture: mermaid-cli, required)
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from sprintgen.cli import main
 
-from .jira_fake.fixtures import START, fake, mini_profile, push, sleeps  # noqa: F401
+from .jira_fake.fixtures import START, push
 from .status_support import write_csv
 
 

@@ -33,10 +33,10 @@ COMMANDS = {
 class SprintgenGroup(click.Group):
     """Loads commands lazily and turns every SprintgenError into one line on stderr and an exit code."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002 - click's signature
         return sorted(COMMANDS)
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:  # noqa: ARG002 - click's
         if name not in COMMANDS:
             return None
         module_name, attr = COMMANDS[name].split(":")

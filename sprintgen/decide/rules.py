@@ -128,7 +128,7 @@ def load_rules(path: str | Path | None = None) -> Rules:
     file = str(path or default_rules_path())
     raw = load_yaml(file, "rules file")
     rules = validate_document(Rules, raw, file, InputError, "rules file")
-    _check_rules(rules, raw, file)
+    _check_rules(rules, file)
     return rules
 
 
@@ -148,62 +148,72 @@ def check_placeholders(text: str, names: set[str], file: str, where: str) -> Non
                              "format spec", file=file, where=where, hint=f"write {{{name}}} alone")
 
 
-def _check_rules(rules: Rules, raw: Any, file: str) -> None:
-    known = {q.id for q in rules.questions}
-    # A trial evaluation on the default answers catches what a name check cannot: constructs outside the safe
-    # language (attributes, calls) and type errors, before any user answer is evaluated.
-    sample: dict[str, Any] = {q.id: coerce_answer(q, q.default, file, f"questions.{q.id}.default")
-                              for q in rules.questions}
-    sample["profile"] = rules.decisions[0].profile if rules.decisions else ""
+def _check_rules(rules: Rules, file: str) -> None:
+    _RulesCheck(rules, file).run()
 
-    def check(expression: str, names: set[str], where: str) -> Any:
+
+class _RulesCheck:
+    """Every expression and text of a rules file checked: known names only, and a trial evaluation on the default
+    answers, which catches what a name check cannot (constructs outside the safe language, type errors) before any
+    user answer is evaluated."""
+
+    def __init__(self, rules: Rules, file: str) -> None:
+        self.rules, self.file = rules, file
+        self.questions = {q.id for q in rules.questions}
+        self.facts = {f.id for f in rules.facts}
+        self.sample: dict[str, Any] = {q.id: coerce_answer(q, q.default, file, f"questions.{q.id}.default")
+                                       for q in rules.questions}
+        self.sample["profile"] = rules.decisions[0].profile if rules.decisions else ""
+
+    def check(self, expression: str, names: set[str], where: str) -> Any:
         try:
             used = conditions.names_used(expression)
         except conditions.ExpressionError as exc:
-            raise InputError(str(exc), file=file, where=where) from None
+            raise InputError(str(exc), file=self.file, where=where) from None
         unknown = sorted(used - names)
         if unknown:
-            raise InputError(f"unknown name '{unknown[0]}' in '{expression}'", file=file, where=where,
+            raise InputError(f"unknown name '{unknown[0]}' in '{expression}'", file=self.file, where=where,
                              hint="use a question id or a fact defined above")
         try:
-            return conditions.evaluate(expression, sample)
+            return conditions.evaluate(expression, self.sample)
         except conditions.ExpressionError as exc:
-            raise InputError(str(exc), file=file, where=where) from None
+            raise InputError(str(exc), file=self.file, where=where) from None
 
-    def check_text(text: str, names: set[str], where: str) -> None:
-        check_placeholders(text, names, file, where)
+    def text(self, text: str, where: str) -> None:
+        check_placeholders(text, self.questions, self.file, where)
 
-    questions = set(known)
-    for i, fact in enumerate(rules.facts):
-        sample[fact.id] = bool(check(fact.when, known, f"facts[{i}].when"))
-        check_text(fact.if_true, questions, f"facts[{i}].true")
-        check_text(fact.if_false, questions, f"facts[{i}].false")
-        known.add(fact.id)
-    facts = {f.id for f in rules.facts}
-    with_profile = known | {"profile"}
-    for i, decision in enumerate(rules.decisions):
-        check(decision.when, known, f"decisions[{i}].when")
-        check_text(decision.reason, questions, f"decisions[{i}].reason")
-        for name in decision.explain:
-            if name not in facts:
-                raise InputError(f"unknown fact '{name}'", file=file, where=f"decisions[{i}].explain")
-    if not rules.decisions or rules.decisions[-1].when.strip().lower() != "true":
-        raise InputError("the last decision must have `when: \"true\"`", file=file, where="decisions",
-                         hint="so that every set of answers gets a recommendation")
-    for i, rule in enumerate(rules.reasons):
-        check(rule.when, with_profile, f"reasons[{i}].when")
-        check_text(rule.text, questions, f"reasons[{i}].text")
-    for i, alt in enumerate(rules.alternatives):
-        check(alt.when, with_profile, f"alternatives[{i}].when")
-        check_text(alt.text, questions, f"alternatives[{i}].text")
-        for name in alt.needs:
-            if name not in facts:
-                raise InputError(f"unknown fact '{name}'", file=file, where=f"alternatives[{i}].needs")
-    for name, options in rules.parameters.items():
-        for i, option in enumerate(options):
-            check(option.when, known, f"parameters.{name}[{i}].when")
-            if option.expr:
-                check(option.expr, known, f"parameters.{name}[{i}].expr")
+    def known_facts(self, names: list[str], where: str) -> None:
+        for name in names:
+            if name not in self.facts:
+                raise InputError(f"unknown fact '{name}'", file=self.file, where=where)
+
+    def run(self) -> None:
+        rules, known = self.rules, set(self.questions)
+        for i, fact in enumerate(rules.facts):
+            self.sample[fact.id] = bool(self.check(fact.when, known, f"facts[{i}].when"))
+            self.text(fact.if_true, f"facts[{i}].true")
+            self.text(fact.if_false, f"facts[{i}].false")
+            known.add(fact.id)
+        for i, decision in enumerate(rules.decisions):
+            self.check(decision.when, known, f"decisions[{i}].when")
+            self.text(decision.reason, f"decisions[{i}].reason")
+            self.known_facts(decision.explain, f"decisions[{i}].explain")
+        if not rules.decisions or rules.decisions[-1].when.strip().lower() != "true":
+            raise InputError("the last decision must have `when: \"true\"`", file=self.file, where="decisions",
+                             hint="so that every set of answers gets a recommendation")
+        with_profile = known | {"profile"}
+        for i, rule in enumerate(rules.reasons):
+            self.check(rule.when, with_profile, f"reasons[{i}].when")
+            self.text(rule.text, f"reasons[{i}].text")
+        for i, alt in enumerate(rules.alternatives):
+            self.check(alt.when, with_profile, f"alternatives[{i}].when")
+            self.text(alt.text, f"alternatives[{i}].text")
+            self.known_facts(alt.needs, f"alternatives[{i}].needs")
+        for name, options in rules.parameters.items():
+            for i, option in enumerate(options):
+                self.check(option.when, known, f"parameters.{name}[{i}].when")
+                if option.expr:
+                    self.check(option.expr, known, f"parameters.{name}[{i}].expr")
 
 
 # --- answers --------------------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def make_environment(directory: Path, filters: dict[str, Callable[..., Any]]):
     class BoundedSandbox(SandboxedEnvironment):
         intercepted_binops = frozenset(["**", "*", "+", "%"])
 
-        def call_binop(self, context, operator, left, right):
+        def call_binop(self, context, operator, left, right):  # noqa: ARG002 - Jinja's signature
             return limits.binop(operator, left, right)
 
         def is_safe_attribute(self, obj, attr, value):

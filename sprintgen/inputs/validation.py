@@ -62,11 +62,12 @@ def from_validation_error(exc: ValidationError, data: Any, file: str, error_clas
     # Drop union/tag artefacts pydantic puts in locations (e.g. 'float', 'str').
     loc = _strip_internal(loc, data)
     message = _message(first)
-    if loc and loc[-1] in ("estimate", "impact") and first["type"] in ("model_type", "dict_type", "model_attributes_type"):
+    not_a_mapping = ("model_type", "dict_type", "model_attributes_type")
+    if loc and loc[-1] in ("estimate", "impact") and first["type"] in not_a_mapping:
         message = f"{_short(first.get('input'))} is not an estimate"
         first = {**first, "type": "estimate"}
     more = len(exc.errors()) - 1
-    hints = [_hint(first, loc, error_class)]
+    hints = [_hint(first, error_class)]
     if more:
         hints.append(f"{more} more problem{'s' if more > 1 else ''} may follow once this is fixed")
     hint = "; ".join(h for h in hints if h) or None
@@ -74,7 +75,7 @@ def from_validation_error(exc: ValidationError, data: Any, file: str, error_clas
     return error_class(message, file=file, line=line, where=format_loc(loc) or None, hint=hint)
 
 
-def _hint(error: dict, loc: tuple, error_class: type[SprintgenError]) -> str:
+def _hint(error: dict, error_class: type[SprintgenError]) -> str:
     """What to do about one schema error: specific advice where we have it, else where the format is described."""
     kind = error["type"]
     if error["msg"].startswith("Input should be") and kind not in _REWORDED:

@@ -134,22 +134,9 @@ def _eval_node(node: ast.AST, names: Mapping[str, Any]) -> Any:
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_eval(item, names) for item in node.elts]
     if isinstance(node, ast.BoolOp):
-        # Python's rule: stop at the first operand that decides (falsy for `and`, truthy for `or`) and return it,
-        # so `n > 0 and 10 / n > 1` never divides by zero
-        decides = (lambda v: not v) if isinstance(node.op, ast.And) else bool
-        for operand in node.values:
-            value = _eval(operand, names)
-            if decides(value):
-                return value
-        return value
-    if isinstance(node, ast.UnaryOp):
-        value = _eval(node.operand, names)
-        if isinstance(node.op, ast.Not):
-            return not value
-        if isinstance(node.op, ast.USub):
-            return -_number(value)
-        if isinstance(node.op, ast.UAdd):
-            return +_number(value)
+        return _bool_op(node, names)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_eval(node.operand, names))
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _number(_eval(node.left, names)), _number(_eval(node.right, names))
         return _BINARY[type(node.op)](left, right)
@@ -172,6 +159,20 @@ def _eval_node(node: ast.AST, names: Mapping[str, Any]) -> Any:
         return _FUNCTIONS[node.func.id](*args)
     raise ExpressionError(f"{_quote(ast.unparse(node))} is not allowed; use parameters, literals, comparisons, "
                           "and/or/not, arithmetic and len/min/max/abs/round")
+
+
+def _bool_op(node: ast.BoolOp, names: Mapping[str, Any]) -> Any:
+    """Python's rule: stop at the first operand that decides (falsy for `and`, truthy for `or`) and return it, so
+    `n > 0 and 10 / n > 1` never divides by zero."""
+    decides = (lambda v: not v) if isinstance(node.op, ast.And) else bool
+    for operand in node.values:
+        value = _eval(operand, names)
+        if decides(value):
+            return value
+    return value
+
+
+_UNARY = {ast.Not: lambda v: not v, ast.USub: lambda v: -_number(v), ast.UAdd: lambda v: +_number(v)}
 
 
 def _number(value: Any) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from sprintgen.errors import ProfileError
 from sprintgen.model import Parameter, format_points
@@ -76,53 +76,70 @@ def coerce(name: str, spec: Parameter, value: Any, file: str | None, where: str)
 
     if value is None:
         return [] if spec.type == "list" else None
-    kind = spec.type
-    if kind == "bool":
-        flag = parse_bool(value)
-        if flag is None:
-            raise fail(f"'{_short(value)}' is not true or false")
-        return flag
-    if kind in ("int", "number"):
-        if isinstance(value, bool):
-            raise fail(f"'{value}' is not a number")
-        if isinstance(value, str) and len(value.strip()) > 40:
-            raise fail(f"'{_short(value)}' is not a number of at most 40 characters")
-        try:
-            text = str(value).strip()
-            number = int(text) if isinstance(value, int) or _INTEGER.match(text) else float(value)
-        except (TypeError, ValueError, OverflowError):
-            raise fail(f"'{_short(value)}' is not a number") from None
-        if not math.isfinite(number):
-            raise fail(f"'{_short(value)}' is not a finite number")
-        if abs(number) > MAX_PARAMETER_MAGNITUDE:
-            raise fail(f"'{_short(value)}' is beyond ±10^18")
-        if kind == "int":
-            if number != int(number):
-                raise fail(f"'{value}' is not a whole number")
-            number = int(number)
-        if spec.min is not None and number < spec.min:
-            raise fail(f"{value} is below the minimum {spec.min:g}")
-        if spec.max is not None and number > spec.max:
-            raise fail(f"{value} is above the maximum {spec.max:g}")
-        return number
-    if kind == "list":
-        if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
-            raise fail("list items must be plain values, not mappings or lists")
-        items = value if isinstance(value, list) else [v for v in str(value).split(",")]
-        items = [str(v).strip() for v in items if str(v).strip()]
-        if spec.choices:
-            bad = [v for v in items if v not in [str(c) for c in spec.choices]]
-            if bad:
-                raise fail(f"'{_short(bad[0])}' is not one of the choices")
-        return items
-    if kind == "choice":
-        for choice in spec.choices or []:
-            if str(choice) == str(value):
-                return choice
-        raise fail(f"'{_short(value)}' is not one of the choices")
+    return _COERCERS.get(spec.type, _coerce_text)(spec, value, fail)
+
+
+def _coerce_bool(spec: Parameter, value: Any, fail: Callable[[str], ProfileError]) -> bool:  # noqa: ARG001
+    flag = parse_bool(value)
+    if flag is None:
+        raise fail(f"'{_short(value)}' is not true or false")
+    return flag
+
+
+def _coerce_number(spec: Parameter, value: Any, fail: Callable[[str], ProfileError]) -> int | float:
+    if isinstance(value, bool):
+        raise fail(f"'{value}' is not a number")
+    if isinstance(value, str) and len(value.strip()) > 40:
+        raise fail(f"'{_short(value)}' is not a number of at most 40 characters")
+    try:
+        text = str(value).strip()
+        number = int(text) if isinstance(value, int) or _INTEGER.match(text) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise fail(f"'{_short(value)}' is not a number") from None
+    if not math.isfinite(number):
+        raise fail(f"'{_short(value)}' is not a finite number")
+    if abs(number) > MAX_PARAMETER_MAGNITUDE:
+        raise fail(f"'{_short(value)}' is beyond ±10^18")
+    if spec.type == "int":
+        if number != int(number):
+            raise fail(f"'{value}' is not a whole number")
+        number = int(number)
+    if spec.min is not None and number < spec.min:
+        raise fail(f"{value} is below the minimum {spec.min:g}")
+    if spec.max is not None and number > spec.max:
+        raise fail(f"{value} is above the maximum {spec.max:g}")
+    return number
+
+
+def _coerce_list(spec: Parameter, value: Any, fail: Callable[[str], ProfileError]) -> list[str]:
+    if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)):
+        raise fail("list items must be plain values, not mappings or lists")
+    items = value if isinstance(value, list) else [v for v in str(value).split(",")]
+    items = [str(v).strip() for v in items if str(v).strip()]
+    if spec.choices:
+        bad = [v for v in items if v not in [str(c) for c in spec.choices]]
+        if bad:
+            raise fail(f"'{_short(bad[0])}' is not one of the choices")
+    return items
+
+
+def _coerce_choice(spec: Parameter, value: Any, fail: Callable[[str], ProfileError]) -> Any:
+    for choice in spec.choices or []:
+        if str(choice) == str(value):
+            return choice
+    raise fail(f"'{_short(value)}' is not one of the choices")
+
+
+def _coerce_text(spec: Parameter, value: Any, fail: Callable[[str], ProfileError]) -> str:  # noqa: ARG001
     if isinstance(value, (dict, list)):
         raise fail("a mapping or list is not a text value")
     return str(value)
+
+
+_COERCERS: dict[str, Callable[[Parameter, Any, Callable[[str], ProfileError]], Any]] = {
+    "bool": _coerce_bool, "int": _coerce_number, "number": _coerce_number, "list": _coerce_list,
+    "choice": _coerce_choice,
+}
 
 
 def _short(value: Any, limit: int = 60) -> str:

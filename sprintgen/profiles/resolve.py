@@ -282,7 +282,8 @@ def _backlog_story(epic: Epic, story: Story, origin: Origin) -> BacklogStory:
     for field in ("title", "estimate"):
         if getattr(story, field) is None:
             raise ProfileError(f"story has no {field}", file=origin.file, line=origin.line,
-                               where=f"{key}.{field}", hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
+                               where=f"{key}.{field}",
+                               hint=f"give the story {'an' if field[0] in 'aeiou' else 'a'} {field}")
     # Every field comes from a validated Story: constructing skips validating ten thousand stories again.
     return BacklogStory.model_construct(
         key=key, epic=epic.key, title=story.title, description=story.description or "",

@@ -19,7 +19,7 @@ import math
 from sprintgen.graph import bits, descendant_masks
 from sprintgen.graph import tail_weights as graph_tail_weights
 from sprintgen.scheduling.problem import (EPS, Problem, chain_depths_of, largest_capacity, successors,
-                                          tail_weights, topological_order)
+                                          topological_order)
 
 
 def capacity_bound(total: float, problem: Problem) -> int:

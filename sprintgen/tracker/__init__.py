@@ -19,6 +19,7 @@ The modules, in the order a push uses them:
     progress      `status`: the plan's issues, their status category, points and sprint, read-only (the figures and
                   the re-forecast are computed in `sprintgen.tracking`)
 
-Nothing here prints: the CLI (`sprintgen push`, `sprintgen status`) renders the preview and the summary. `import jira` happens only
+Nothing here prints: the CLI (`sprintgen push`, `sprintgen status`) renders the preview and the
+summary. `import jira` happens only
 inside `connection.open_connection`, so loading this package does not import the client library.
 """

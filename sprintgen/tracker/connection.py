@@ -181,7 +181,7 @@ class JiraConnection:
         if self.log:
             self.log(text)
 
-    def log_response(self, response: Any, *args: Any, **kwargs: Any) -> None:
+    def log_response(self, response: Any, *args: Any, **kwargs: Any) -> None:  # noqa: ARG002 - requests hook
         """requests response hook for --verbose: the request line and headers with Authorization redacted."""
         if not self.log:
             return

@@ -70,7 +70,7 @@ class Writer:
         self.keys = dict(keys)  # identity -> issue key, grows as issues are created
         self.find_existing = find_existing  # identity -> key of every managed issue, read fresh from Jira
         self.blocks_link = blocks_link  # the name of the site's "blocks" link type
-        self.progress = progress or (lambda n: None)
+        self.progress = progress or (lambda _n: None)
         self.result = PushResult()
 
     # --- the whole change set ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Helpers and fixtures for the push tests (import them into a test module: `from .jira_fake.fixtures import ...`)."""
+"""Helpers and fixtures for the Jira tests. The fixtures are registered for every test by tests/conftest.py
+(`pytest_plugins`); import only the helpers (`push`, `assert_converged`, ...) into a test module."""
 
 from __future__ import annotations
 

@@ -211,7 +211,7 @@ class JiraState(Workflow):
             for victim in children + [issue]:
                 self.issues.pop(victim.key, None)
                 self.issue_sprints.pop(victim.key, None)
-                self.links = [l for l in self.links if victim.key not in (l[1], l[2])]
+                self.links = [link for link in self.links if victim.key not in (link[1], link[2])]
 
     def link(self, type_name: str, inward: str, outward: str) -> None:
         """POST /issueLink: 'inward <outward description> outward' (inward blocks outward). Duplicates ignored."""
