@@ -134,3 +134,20 @@ def test_the_replan_keeps_future_pins_and_frees_pins_in_closed_sprints(tmp_path)
     assert placed["answer.cite"] == 6  # pinned to a future sprint: kept
     assert placed["ingest.pipeline"] == 3  # pinned to sprint 2, now closed: it slipped and is planned first
     assert [s.key for s in report.slipped] == ["ingest.pipeline"]
+
+
+def test_milestones_count_the_stories_that_complete_them(tmp_path):
+    profile = even_profile(tmp_path)
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text + "milestones:\n  - {key: first, title: First slice, stories: [a.s1, a.s2]}\n"
+                       "  - {key: beta, title: Beta done, stories: [b]}\n", encoding="utf-8")
+    plan, team = plan_for(profile)
+    report, _ = status_of(plan, team, sprints_done(plan, closed=1), settings=ForecastSettings(trials=50))
+    milestones = {g.key: g for g in report.milestones}
+    first, beta = milestones["first"], milestones["beta"]
+    planned = {s.key: s.sprint for s in plan.stories}
+    done_first = [k for k in ("a.s1", "a.s2") if planned[k] <= 1]
+    assert (first.stories, first.done_stories, first.done_points) == (2, len(done_first), 5 * len(done_first))
+    assert first.planned_last_sprint == max(planned["a.s1"], planned["a.s2"])
+    assert (beta.stories, beta.done_stories, beta.remaining_points) == (5, 0, 25)
+    assert beta.replanned_last_sprint is not None and beta.replanned_last_sprint >= beta.planned_last_sprint

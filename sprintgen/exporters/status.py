@@ -118,6 +118,14 @@ def render_markdown(report: Any) -> str:
         out.append(f"| {title} | {_pts(g.done_points)} pts ({g.done_stories}) | {_pts(g.in_progress_points)} pts "
                    f"({g.in_progress_stories}) | {_pts(g.remaining_points)} pts ({g.remaining_stories}) | "
                    f"{_sprint(g.planned_last_sprint)} | {_sprint(g.replanned_last_sprint)} |")
+    if report.milestones:
+        out += ["", "## Milestones", "",
+                "| Milestone | Done | In progress | Remaining | Planned | Re-planned |", "|---|---|---|---|---|---|"]
+        out += [f"| {cell(g.title or g.key)} | {_pts(g.done_points)} pts ({g.done_stories}) | "
+                f"{_pts(g.in_progress_points)} pts ({g.in_progress_stories}) | {_pts(g.remaining_points)} pts "
+                f"({g.remaining_stories}) | {_sprint(g.planned_last_sprint)} | "
+                f"{_sprint(g.replanned_last_sprint) if g.remaining_stories else 'reached'} |"
+                for g in report.milestones]
     out += ["", "## Velocity", ""]
     if report.velocity:
         out += ["| Sprint | Completed | Capacity | Planned |", "|---|---|---|---|"]

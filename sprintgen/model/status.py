@@ -125,6 +125,7 @@ class StatusReport(BaseModel):
     done_in_current_sprint: float = 0
     total: GroupProgress
     epics: list[GroupProgress]
+    milestones: list[GroupProgress] = Field(default_factory=list)  # the plan's milestones, by the stories in each
     velocity: list[SprintVelocity]
     scope: ScopeChange
     slipped: list[Slip]

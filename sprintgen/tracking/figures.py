@@ -81,14 +81,24 @@ def group(key: str, title: str, entries: Iterable[tuple[str, float]], planned_la
     return result
 
 
+def _entries(plan: Plan, matched: Matched, keys: list[str]) -> list[tuple[str, float]]:
+    """(status, current points) of plan stories; one the tracker does not have counts as to do at its estimate."""
+    out = []
+    for key in keys:
+        item = matched.stories.get(key)
+        out.append((item.status, points_of(item, plan)) if item else ("todo", plan.story(key).estimate.likely))
+    return out
+
+
+def milestone_groups(plan: Plan, matched: Matched) -> list[GroupProgress]:
+    """Progress per milestone of the plan: the stories that complete it."""
+    return [group(m.key, m.title, _entries(plan, matched, m.stories), m.sprint) for m in plan.milestones]
+
+
 def epic_groups(plan: Plan, matched: Matched) -> list[GroupProgress]:
     """Progress per epic of the plan (added issues in the epic they were added to), then added work elsewhere."""
     def entries(keys: list[str]) -> list[tuple[str, float]]:
-        out = []
-        for key in keys:
-            item = matched.stories.get(key)
-            out.append((item.status, points_of(item, plan)) if item else ("todo", plan.story(key).estimate.likely))
-        return out
+        return _entries(plan, matched, keys)
 
     epic_keys = {e.key for e in plan.epics}
     groups = []

@@ -44,6 +44,11 @@ def build_status(plan: Plan, team: Team, progress: Progress, *, settings: Option
     last = {e.key: e.last_sprint for e in replan.epics}
     for entry in groups:
         entry.replanned_last_sprint = last.get(entry.key) if entry.remaining_stories else None
+    milestones = figures.milestone_groups(plan, matched)
+    replanned = {s.key: s.sprint for s in replan.stories if s.sprint is not None}
+    for entry, milestone in zip(milestones, plan.milestones):
+        left = [replanned[k] for k in milestone.stories if k in replanned]
+        entry.replanned_last_sprint = max(left) if entry.remaining_stories and left else None
     total = figures.total(groups)
     total.planned_last_sprint = max((s.sprint for s in plan.stories if s.sprint is not None), default=None)
     total.replanned_last_sprint = max((s.number for s in replan.sprints if s.stories), default=None)
@@ -52,7 +57,7 @@ def build_status(plan: Plan, team: Team, progress: Progress, *, settings: Option
     report = StatusReport(
         profile={k: plan.profile.get(k) for k in ("id", "name")}, source=progress.source, tracker=progress.tracker,
         closed_sprints=closed, current_sprint=closed + 1, done_in_current_sprint=done_now, total=total,
-        epics=groups, velocity=velocity, scope=scope, slipped=figures.slipped(plan, matched),
+        epics=groups, milestones=milestones, velocity=velocity, scope=scope, slipped=figures.slipped(plan, matched),
         not_found=matched.missing, added=[i.model_dump(exclude_none=True) for i in matched.added],
         notes=_notes(progress, matched, plan, remaining, note), reforecast=reforecast,
     )
