@@ -56,14 +56,26 @@ def test_medical_coding_assistant_with_reproducible_outputs_gets_fine_tuning():
     assert "reproducible" in reasons(out)
 
 
-def test_stable_knowledge_with_high_traffic_names_the_break_even():
-    # 002: "For stable, high-volume applications, that efficiency compounds into real savings."
-    # 001: "High-traffic applications lean toward fine-tuning; sporadic workloads favor RAG."
-    out = recommend_json({"perfect_context": "yes", "failure_kind": "knowledge", "knowledge_change": "stable",
-                          "traffic": "high", "team_skills": "data-engineering"})
-    assert out["profile"] == "rag"
-    assert "break-even" in reasons(out)
-    assert "fine-tuning" in [a["profile"] for a in out["alternatives"]]
+def test_stable_knowledge_with_high_traffic_gets_lean_fine_tuning_past_the_break_even():
+    # 001: "A sober spreadsheet often shows a breakeven point tied to query volume. High-traffic applications lean
+    # toward fine-tuning; sporadic workloads favor RAG."
+    # 002: "Fine-tuning earns its complexity when you need ... peak efficiency at scale with stable knowledge."
+    stable_busy = {"perfect_context": "yes", "failure_kind": "knowledge", "knowledge_change": "stable",
+                   "traffic": "high", "team_skills": "data-engineering"}
+    for what_matters in ({"output_consistency": "yes"}, {"cost_per_query": "yes"}):
+        out = recommend_json({**stable_busy, **what_matters})
+        assert (out["profile"], out["decision"]) == ("fine-tuning", "fine-tuning-break-even")
+        assert "breakeven point tied to query volume" in reasons(out)
+        assert out["parameters"]["traffic"] == "high"
+        rag = [a for a in out["alternatives"] if a["profile"] == "rag"]
+        assert rag and "sporadic workloads favor RAG" in rag[0]["text"]
+    # Neither the format nor the cost per query is what matters, or answers must cite: RAG, with the break-even named.
+    for answers in (stable_busy, {**stable_busy, "output_consistency": "yes", "citations": "yes"}):
+        out = recommend_json(answers)
+        assert out["profile"] == "rag" and "break-even" in reasons(out)
+        assert "fine-tuning" in [a["profile"] for a in out["alternatives"]]
+    # Sporadic traffic stays below the break-even.
+    assert recommend_json({**stable_busy, "traffic": "low", "cost_per_query": "yes"})["profile"] == "rag"
 
 
 def test_speed_is_the_product():
