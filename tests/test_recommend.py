@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -336,3 +337,17 @@ def test_listing_commands_does_not_load_the_rules():
     assert proc.returncode == 0, proc.stderr
     loaded_pydantic, loaded_yaml, _ = proc.stdout.split()
     assert (loaded_pydantic, loaded_yaml) == ("False", "False")
+
+
+@pytest.mark.parametrize("answers", [[], ["--failure-kind", "knowledge", "--knowledge-change", "fast"]])
+def test_every_article_number_a_recommendation_cites_is_listed_under_sources(answers):
+    # "(004, question 2; 002)" means nothing to a reader unless the output says which articles those are
+    result = run("recommend", "--no-interactive", *answers)
+    assert result.exit_code == 0, result.stderr
+    text, sources = result.stdout.split("## Sources", 1)
+    cited = {n for group in re.findall(r"\(([^()]*)\)", text) for n in re.findall(r"(?:^|[ ;(])(00[0-4])\b", group)}
+    assert cited, "the default recommendation cites the articles"
+    listed = set(re.findall(r"^- \((00[0-4])\) \S", sources, flags=re.M))
+    assert listed == cited
+    data = json.loads(run("recommend", "--no-interactive", *answers, "--format", "json").stdout)
+    assert set(data["sources"]) == cited and all(data["sources"].values())

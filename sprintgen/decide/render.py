@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sprintgen.decide.recommend import Recommendation, display, next_command
 from sprintgen.decide.rules import Rules
 from sprintgen.model import Plan
+
+
+#: The articles the rules cite as (000)...(004), as docs/profiles.md names them: a reader can follow a number.
+SOURCES = {
+    "000": 'Sanjay Saini, "RAG vs Fine-Tuning AI Models: The Agile Leader\'s Guide to Secure Customization" (May 2026)',
+    "001": '"Fine-Tuning vs RAG: When to Use Each in Enterprise AI" (blog of an open-source AI company)',
+    "002": 'DLYC, "Fine-Tuning vs RAG: How to Choose the Right AI Strategy for Your Business"',
+    "003": 'ThirstySprout, "LLM Fine Tuning vs RAG" (executive guide for CTOs)',
+    "004": '"RAG vs. Fine-Tuning: The Decision That Defines Your AI Architecture" (Applied AI Product Management, '
+           "part 3)",
+}
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+_ARTICLE = re.compile(r"(?<![\d,.$])(00[0-4])(?![\d,])")  # 004, not the thousands of 10,000 or $2,000
+
+
+def cited_sources(text: str) -> dict[str, str]:
+    """The articles a text cites in parentheses, as "(004)" or "(004, question 2; 002)", with their titles."""
+    numbers = {n for group in _PARENTHESES.findall(text) for n in _ARTICLE.findall(group)}
+    return {n: SOURCES[n] for n in sorted(numbers)}
 
 
 def answer_option(qid: str) -> str:
@@ -26,6 +46,7 @@ def answers_yaml(answers: dict[str, Any]) -> str:
 def recommendation_json(rec: Recommendation, plan: Plan | None) -> str:
     """The recommendation as JSON; with a plan, both under `recommendation` and `plan`."""
     data: dict[str, Any] = rec.to_dict()
+    data["sources"] = cited_sources(json.dumps(data, ensure_ascii=False))
     if plan is not None:
         data = {"recommendation": data, "plan": plan.model_dump(mode="json")}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -52,4 +73,7 @@ def recommendation_markdown(rec: Recommendation, rules: Rules) -> str:
     if rec.notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in rec.notes]
     lines += ["", "## Next", "", f"    {next_command(rec)}", ""]
+    sources = cited_sources("\n".join(lines))
+    if sources:
+        lines += ["## Sources", ""] + [f"- ({number}) {title}" for number, title in sources.items()] + [""]
     return "\n".join(lines)
