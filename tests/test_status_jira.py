@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sprintgen.cli import main
 
 from .jira_fake.fixtures import START, push
-from .status_support import write_csv
+from .support import write_csv
 
 
 def _key(fake, identity):
