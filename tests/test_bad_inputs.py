@@ -87,7 +87,7 @@ def test_a_broken_input_fails_with_one_clear_line_and_writes_nothing(case, corpu
 @pytest.mark.parametrize("case", [c for c in CASES if not c.get("args") and c["as"] != "template"], ids=case_id)
 def test_validate_reports_a_broken_file_in_one_line(case, corpus, monkeypatch):
     monkeypatch.chdir(corpus)
-    result = run(*["validate", case["file"]])
+    result = run("validate", case["file"])
     line = error_line(result, 2)
     assert case["file"] in line
 
@@ -96,7 +96,7 @@ def test_json_output_is_not_written_either(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(corpus)
     output = tmp_path / "plan.json"
     output.write_bytes(SENTINEL)
-    result = run(*["plan", "--profile", "dependency-cycle.yaml", "--format", "json", "--output", output])
+    result = run("plan", "--profile", "dependency-cycle.yaml", "--format", "json", "--output", output)
     assert "dependency cycle" in error_line(result)
     assert output.read_bytes() == SENTINEL
 

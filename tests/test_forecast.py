@@ -165,7 +165,7 @@ def test_vectorised_packing_equals_the_plain_python_rule_trial_by_trial(sequenti
 
 def test_pinned_story_is_not_forecast_before_its_sprint(tmp_path):
     profile = write_profile(tmp_path / "p.yaml", [{"key": "a.early", "estimate": 1}, {"key": "a.late", "estimate": 1,
-                                                                        "sprint": 3}])
+                            "sprint": 3}])
     forecast = forecast_json("--profile", str(profile), "--team", str(write_team(tmp_path / "team.yaml", **FIXED_TEAM)))
     assert forecast["sprints"]["p50"] == 3
 
@@ -173,7 +173,7 @@ def test_pinned_story_is_not_forecast_before_its_sprint(tmp_path):
 @pytest.mark.parametrize("dependencies", ["sequential", "concurrent"])
 def test_a_story_pinned_into_a_sprint_without_capacity_is_forecast_where_the_plan_put_it(tmp_path, dependencies):
     profile = write_profile(tmp_path / "p.yaml", [{"key": "a.pinned", "estimate": 5, "sprint": 1},
-                                                  {"key": "a.after", "estimate": 5, "depends_on": ["a.pinned"]}])
+                            {"key": "a.after", "estimate": 5, "depends_on": ["a.pinned"]}])
     team = write_team(tmp_path / "team.yaml", **FIXED_TEAM, dependencies=dependencies,
                       sprints=[{"number": 1, "capacity": 0}])
     plan = json.loads(run("plan", "--profile", str(profile), "--team", str(team), "--format", "json").stdout)
@@ -234,7 +234,7 @@ def test_risks_add_work_when_they_fire(tmp_path):
     certain = write_profile(tmp_path / "r1.yaml", stories, "r1",
                             risks=[{"title": "Rework", "probability": 1, "impact": 20}])
     never = write_profile(tmp_path / "r2.yaml", stories, "r2", risks=[{"title": "Calm", "probability": 0, "impact": 20},
-                                                                     {"title": "No impact", "probability": 0.5}])
+                          {"title": "No impact", "probability": 0.5}])
     team = write_team(tmp_path / "team.yaml", **FIXED_TEAM)
     fired = forecast_json("--profile", str(certain), "--team", str(team))
     assert fired["risks_included"] == 1 and fired["points"]["p50"] == 40.0 and fired["sprints"]["p50"] == 4
