@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from .support import foreign_html, markdown_tokens, mermaid_blocks, plan_args, run, tables, write_sample_profile
+from ..support import foreign_html, markdown_tokens, mermaid_blocks, plan_args, run, tables, write_sample_profile
 
 BUILTIN = ["rag", "fine-tuning", "hybrid"]
 

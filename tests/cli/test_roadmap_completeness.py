@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .support import foreign_html, markdown_tokens, run
+from ..support import foreign_html, markdown_tokens, run
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _shown(inline) -> str:

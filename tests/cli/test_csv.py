@@ -10,7 +10,7 @@ import pytest
 
 from sprintgen.exporters.jira_markup import escape_wiki
 
-from .support import plan_args, run, write_hostile_profile, write_sample_profile
+from ..support import plan_args, run, write_hostile_profile, write_sample_profile
 
 
 def parse(text: str) -> tuple[list[str], list[dict[str, str]], list[list[str]]]:
@@ -103,7 +103,7 @@ def test_csv_is_crlf_utf8_and_written_to_a_file(tmp_path, sample: str, exported)
 
 
 def test_hostile_text_stays_in_its_cell(tmp_path) -> None:
-    from .support import NASTY, NASTY_LINES
+    from ..support import NASTY, NASTY_LINES
 
     hostile = write_hostile_profile(tmp_path)
     text = run(*plan_args("--profile", str(hostile), "--format", "csv")).stdout

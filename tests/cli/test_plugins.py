@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .support import SMALL_PROFILE, fake_distribution, install_example_plugin, profile_package, run, write
+from ..support import SMALL_PROFILE, fake_distribution, install_example_plugin, profile_package, run, write
 
 PROFILES = "sprintgen.profiles"
 EXPORTERS = "sprintgen.exporters"

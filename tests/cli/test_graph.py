@@ -6,8 +6,8 @@ import re
 
 import yaml
 
-from .support import mermaid_blocks, run, write_sample_profile
-from .test_mermaid import check_flowchart
+from ..support import mermaid_blocks, run, write_sample_profile
+from ..test_mermaid import check_flowchart
 
 
 def test_story_level_mermaid_is_the_default(tmp_path) -> None:

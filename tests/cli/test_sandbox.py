@@ -9,7 +9,7 @@ import pytest
 
 from sprintgen.profiles import conditions
 
-from .support import error_line, run, run_subprocess, tree_bytes, write
+from ..support import error_line, run, run_subprocess, tree_bytes, write
 
 HOSTILE_EXPRESSIONS = [
     "().__class__",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import plan_args, run, write_sample_profile
+from ..support import plan_args, run, write_sample_profile
 
 
 @pytest.fixture()
@@ -149,7 +149,7 @@ def test_huge_range_is_refused(tmp_path, sample) -> None:
 
 
 def test_template_with_a_format_that_has_no_template_is_an_error(tmp_path):
-    from .support import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("{{ profile.id }}\n")
@@ -162,7 +162,7 @@ def test_template_with_a_format_that_has_no_template_is_an_error(tmp_path):
 
 
 def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path, isolated_user_config):
-    from .support import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("first {{ profile.id }}\n")
@@ -174,7 +174,7 @@ def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path, isolated_us
 
 
 def test_a_broken_cache_entry_is_recompiled(tmp_path, isolated_user_config):
-    from .support import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("ok {{ profile.id }}\n")

@@ -9,8 +9,8 @@ import pytest
 
 from sprintgen.model import on_scale
 
-from .support import run, tables, write
-from .jira_fake.fixtures import push
+from ..support import run, tables, write
+from ..jira_fake.fixtures import push
 
 LATE_FIRST = """
     id: late

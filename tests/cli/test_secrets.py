@@ -16,9 +16,9 @@ import pytest
 
 from sprintgen.tracker.credentials import resolve_credentials
 
-from .support import run, run_subprocess, write
-from .jira_fake import running_fake
-from .jira_fake import server as fake_server
+from ..support import run, run_subprocess, write
+from ..jira_fake import running_fake
+from ..jira_fake import server as fake_server
 
 EMAIL = "po@example.com"
 API_TOKEN = "sg-fake-api-token-Q7x2ZpLw4Kd9Vb"

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from .support import SENTINEL, SMALL_PROFILE, assert_one_error_line, fake_distribution, run_subprocess
+from ..support import SENTINEL, SMALL_PROFILE, assert_one_error_line, fake_distribution, run_subprocess
 
 PROFILES = "sprintgen.profiles"
 EXPORTERS = "sprintgen.exporters"

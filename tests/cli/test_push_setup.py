@@ -9,9 +9,9 @@ import sys
 
 
 
-from .jira_fake import API_TOKEN, PAT, openapi_check, running_fake
-from .jira_fake.fixtures import assert_mini_in_jira, push
-from .support import run
+from ..jira_fake import API_TOKEN, PAT, openapi_check, running_fake
+from ..jira_fake.fixtures import assert_mini_in_jira, push
+from ..support import run
 
 
 def _story_type_id(fake):

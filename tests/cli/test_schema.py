@@ -9,9 +9,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from .support import plan_args, run, write_hostile_profile, write_sample_profile
+from ..support import plan_args, run, write_hostile_profile, write_sample_profile
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 class _YamlAsEditors(yaml.SafeLoader):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import MINI_PROFILE, SENTINEL, error_line, run, write
+from ..support import MINI_PROFILE, SENTINEL, error_line, run, write
 
 
 

@@ -10,8 +10,8 @@ import logging
 import pytest
 
 
-from .jira_fake.fixtures import START, push
-from .support import run, write_csv
+from ..jira_fake.fixtures import START, push
+from ..support import run, write_csv
 
 
 def _key(fake, identity):
@@ -126,7 +126,7 @@ def test_a_plan_pushed_without_sprints_has_its_figures_and_no_closed_sprint(fake
 
 
 def test_several_scrum_boards_need_board(mini_profile, sleeps):
-    from .jira_fake import running_fake
+    from ..jira_fake import running_fake
 
     with running_fake("cloud-company", boards=2) as server:
         assert push(server, mini_profile, "--board", "2").exit_code == 0
@@ -138,8 +138,8 @@ def test_several_scrum_boards_need_board(mini_profile, sleeps):
 
 @pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
 def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mini_profile, sleeps, caplog):
-    from .jira_fake import running_fake
-    from .jira_fake import server as fake_server
+    from ..jira_fake import running_fake
+    from ..jira_fake import server as fake_server
     from .test_secrets import API_TOKEN, PAT, WRONG_TOKEN, assert_nowhere, secret_forms
 
     caplog.set_level(logging.DEBUG)
