@@ -34,7 +34,7 @@ def isolated_user_config(tmp_path_factory, monkeypatch):
 
 @pytest.fixture
 def mmdc() -> str:
-    from .output_helpers import mmdc_path
+    from .support import mmdc_path
 
     path = mmdc_path()
     assert path, ("mermaid-cli is missing: "

@@ -11,7 +11,7 @@ import pytest
 from sprintgen.inputs import atomic
 from sprintgen.errors import InputError
 
-from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, write
+from .support import MINI_PROFILE, SENTINEL, error_line, run, write
 
 
 
@@ -84,7 +84,7 @@ def test_ctrl_c_during_the_write_leaves_the_old_file_and_exits_130(profile, out_
         raise KeyboardInterrupt
 
     monkeypatch.setattr(atomic.os, "fsync", interrupted)
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--output", target])
+    result = run("plan", "--profile", profile, "--no-forecast", "--output", target)
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and "Traceback" not in result.stderr
     assert target.read_bytes() == SENTINEL
@@ -113,7 +113,7 @@ def test_writing_through_a_symlink_updates_the_linked_file_and_keeps_the_link(ou
 def test_a_successful_run_writes_the_file_and_nothing_else(profile, out_dir):
     target = out_dir / "roadmap.md"
     target.write_bytes(SENTINEL)
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--output", target])
+    result = run("plan", "--profile", profile, "--no-forecast", "--output", target)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert target.read_text(encoding="utf-8").count("core.a") >= 1
@@ -133,22 +133,22 @@ TEMPLATES_THAT_FAIL_MIDWAY = {
 def test_a_template_that_fails_mid_render_writes_nothing(name, profile, out_dir, tmp_path):
     template = write(tmp_path / "templates" / f"{name}.md.j2", TEMPLATES_THAT_FAIL_MIDWAY[name])
     target = out_dir / "roadmap.md"
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--template", template, "--output", target])
+    result = run("plan", "--profile", profile, "--no-forecast", "--template", template, "--output", target)
     line = error_line(result)
     assert f"{name}.md.j2" in line
     assert list(out_dir.iterdir()) == []
 
     target.write_bytes(SENTINEL)
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--template", template, "--output", target])
+    result = run("plan", "--profile", profile, "--no-forecast", "--template", template, "--output", target)
     error_line(result)
     assert target.read_bytes() == SENTINEL
     assert [p.name for p in out_dir.iterdir()] == ["roadmap.md"]
 
 
 def test_output_into_a_missing_directory_or_onto_a_directory_is_one_clear_line(profile, out_dir):
-    line = error_line(invoke(["plan", "--profile", profile, "--output", out_dir / "nowhere" / "r.md"]))
+    line = error_line(run("plan", "--profile", profile, "--output", out_dir / "nowhere" / "r.md"))
     assert "the directory does not exist" in line and "--output" in line
-    line = error_line(invoke(["plan", "--profile", profile, "--output", out_dir]))
+    line = error_line(run("plan", "--profile", profile, "--output", out_dir))
     assert "is a directory" in line
     assert list(out_dir.iterdir()) == []
 
@@ -158,6 +158,6 @@ def test_show_with_a_broken_profile_leaves_its_output_alone(tmp_path, out_dir):
                    "id: broken\nepics:\n  - key: e\n    stories:\n      - {key: a, estimate: 8-3}\n")
     target = out_dir / "resolved.yaml"
     target.write_bytes(SENTINEL)
-    line = error_line(invoke(["show", broken, "--output", target]))
+    line = error_line(run("show", broken, "--output", target))
     assert "broken.yaml:5:" in line and "low <= likely <= high" in line
     assert target.read_bytes() == SENTINEL

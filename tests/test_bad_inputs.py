@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .hostile_support import CORPUS, SENTINEL, copy_corpus, error_line, invoke, run_subprocess
+from .support import CORPUS, SENTINEL, copy_corpus, error_line, run, run_subprocess
 
 MANIFEST = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))
 CASES = MANIFEST["cases"]
@@ -72,13 +72,13 @@ def test_a_broken_input_fails_with_one_clear_line_and_writes_nothing(case, corpu
     monkeypatch.chdir(corpus)
     output = tmp_path / "roadmap.md"
 
-    result = invoke(plan_args(case) + ["--output", output])
+    result = run(*plan_args(case) + ["--output", output])
     check_message(case, error_line(result, case["exit"]))
     assert result.stdout == ""
     assert list(tmp_path.iterdir()) == [], "a failed run created a file (or left a temporary one)"
 
     output.write_bytes(SENTINEL)
-    result = invoke(plan_args(case) + ["--output", output])
+    result = run(*plan_args(case) + ["--output", output])
     check_message(case, error_line(result, case["exit"]))
     assert output.read_bytes() == SENTINEL
     assert list(tmp_path.iterdir()) == [output]
@@ -87,7 +87,7 @@ def test_a_broken_input_fails_with_one_clear_line_and_writes_nothing(case, corpu
 @pytest.mark.parametrize("case", [c for c in CASES if not c.get("args") and c["as"] != "template"], ids=case_id)
 def test_validate_reports_a_broken_file_in_one_line(case, corpus, monkeypatch):
     monkeypatch.chdir(corpus)
-    result = invoke(["validate", case["file"]])
+    result = run("validate", case["file"])
     line = error_line(result, 2)
     assert case["file"] in line
 
@@ -96,7 +96,7 @@ def test_json_output_is_not_written_either(corpus, tmp_path, monkeypatch):
     monkeypatch.chdir(corpus)
     output = tmp_path / "plan.json"
     output.write_bytes(SENTINEL)
-    result = invoke(["plan", "--profile", "dependency-cycle.yaml", "--format", "json", "--output", output])
+    result = run("plan", "--profile", "dependency-cycle.yaml", "--format", "json", "--output", output)
     assert "dependency cycle" in error_line(result)
     assert output.read_bytes() == SENTINEL
 
@@ -106,7 +106,7 @@ def test_a_python_tag_is_refused_and_nothing_runs(corpus, tmp_path, monkeypatch)
     for name in ("python-tag-os-system.yaml", "team-python-tag.yaml"):
         args = ["plan", "--profile", name] if not name.startswith("team") else [
             "plan", "--profile", "valid-profile.yaml", "--team", name]
-        result = invoke(args)
+        result = run(*args)
         assert "is not allowed" in error_line(result)
         assert "PWNED" not in result.stdout
     assert not (corpus / "pwned.txt").exists()
@@ -166,7 +166,7 @@ def test_in_a_real_process_stderr_is_one_line_and_never_a_traceback(name, corpus
 def test_a_bad_option_is_one_line_too(args, fragment, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     output = tmp_path / "roadmap.md"
-    result = invoke(args + (["--output", output] if args[0] == "plan" and "--outptu" not in args else []))
+    result = run(*args + (["--output", output] if args[0] == "plan" and "--outptu" not in args else []))
     line = error_line(result)
     assert fragment in line
     assert not output.exists()

@@ -55,7 +55,7 @@ def test_pinned_work_forced_into_a_sprint_does_not_raise_the_bound():
 def test_the_roadmap_never_says_fewer_sprints_than_its_bound(tmp_path):
     import json
 
-    from .helpers import run, write
+    from .support import run, write
 
     profile = write(tmp_path / "big.yaml", """
         id: big

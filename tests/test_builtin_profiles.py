@@ -13,13 +13,12 @@ import re
 import networkx as nx
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from sprintgen.profiles.resolve import build_backlog
-from sprintgen.cli import main
 from sprintgen.graph import build_graph
 from sprintgen.pipeline import PlanRequest, build_plan
 from sprintgen.profiles.merge import find_profile, load_merged, load_profile_file
+from .support import run
 
 BUILTINS = ("rag", "fine-tuning", "hybrid")
 VOCABULARY = {"data-engineering", "search-retrieval", "ml-training", "mlops", "prompt-engineering", "evaluation",
@@ -49,9 +48,6 @@ def merged(profile_id: str):
 def keys(profile: str, **params: str) -> set[str]:
     return {s.key for s in backlog(profile, **params).stories}
 
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def parameter_cases():
@@ -322,8 +318,8 @@ def test_each_source_adds_one_ingestion_story(profile_id, parameter, prefix):
     ("wiki,wiki,c-2,C++,C#", ["wiki", "c-2", "c", "c-5"]),  # the same item twice is one story
 ])
 def test_every_distinct_source_keeps_its_own_story_and_key(sources, keys):
-    result = CliRunner().invoke(main, ["plan", "--profile", "rag", "--param", f"data_sources={sources}",
-                                       "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", "rag", "--param", f"data_sources={sources}",
+                 "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.output
     stories = json.loads(result.stdout)["stories"]
     ingest = [s for s in stories if s["key"].startswith("ingest.source-")]

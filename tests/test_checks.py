@@ -2,8 +2,7 @@
 
 import pytest
 
-from .helpers import run
-from .schedule_support import findings, plan_json, sprint_of, write_profile, write_team
+from .support import findings, plan_json, run, sprint_of, write_profile, write_team
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sprintgen.forecast.montecarlo import ForecastSettings, nearest_rank, run_fo
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Team
 from sprintgen.scheduling.schedule import make_plan
 
-from .forecast_support import START, chain, profile_file, run, team_file
+from .support import START, chain, run, write_profile, write_team
 
 
 def _spread_backlog() -> Backlog:
@@ -53,8 +53,8 @@ def test_commitment_is_the_forecast_percentile_at_the_confidence():
 
 
 def test_plan_json_states_commitment_and_plan_probability(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 5, "3-8") + [{"key": "b.x", "estimate": "2-13"}])
-    team = team_file(tmp_path, velocity=10)
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 5, "3-8") + [{"key": "b.x", "estimate": "2-13"}])
+    team = write_team(tmp_path / "team.yaml", velocity=10)
     result = run("plan", "--profile", str(profile), "--team", str(team), "--format", "json", "--confidence", "70")
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
@@ -67,7 +67,7 @@ def test_plan_json_states_commitment_and_plan_probability(tmp_path):
 
 
 def test_confidence_outside_50_to_95_is_refused(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 2, 3))
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 2, 3))
     result = run("plan", "--profile", str(profile), "--confidence", "99")
     assert result.exit_code == 2
     assert "--confidence" in result.stderr and "Traceback" not in result.stderr
@@ -77,8 +77,8 @@ def test_zero_spread_epics_and_stories_finish_exactly_where_the_plan_put_them(tm
     # Deterministic case through the real CLI: epic forecasts equal the plan's last sprint of each epic.
     stories = chain("a", 4, 5) + [{"key": "b.x", "estimate": 8}, {"key": "b.y", "estimate": 6},
                                   {"key": "c.z", "estimate": 3, "depends_on": ["a.s1", "b.y"]}]
-    profile = profile_file(tmp_path, stories)
-    team = team_file(tmp_path, velocity=12, velocity_uncertainty=0)
+    profile = write_profile(tmp_path / "p.yaml", stories)
+    team = write_team(tmp_path / "team.yaml", velocity=12, velocity_uncertainty=0)
     result = run("plan", "--profile", str(profile), "--team", str(team), "--format", "json", "--trials", "50")
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
@@ -112,7 +112,7 @@ def test_zero_spread_follows_the_plan_even_where_skills_moved_work_later():
 
 
 def test_forecast_text_states_the_commitment(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 4, "3-8"))
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 4, "3-8"))
     args = ("forecast", "--profile", str(profile), "--start", START, "--trials", "300")
     report = json.loads(run(*args, "--format", "json", "--confidence", "95").stdout)
     text = run(*args, "--confidence", "95").stdout

@@ -9,10 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from sprintgen.cli import main
 from sprintgen.capacity import load_team
+from .support import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 VOCABULARY = {"data-engineering", "search-retrieval", "ml-training", "mlops", "prompt-engineering", "evaluation",
@@ -26,9 +25,6 @@ def _generator():
     spec.loader.exec_module(module)
     return module
 
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_committed_examples_are_up_to_date(tmp_path):

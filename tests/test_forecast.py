@@ -15,7 +15,7 @@ from sprintgen.forecast.packing import CapacityGrid, pack_one, pack_trials, prio
 from sprintgen.model import Backlog, BacklogEpic, BacklogStory, Estimate, Member, Team
 from sprintgen.scheduling.schedule import make_plan
 
-from .forecast_support import START, chain, forecast_json, profile_file, run, team_file
+from .support import START, chain, forecast_json, run, write_profile, write_team
 
 FIXED_TEAM = {"velocity": 10, "velocity_uncertainty": 0}
 
@@ -24,7 +24,7 @@ FIXED_TEAM = {"velocity": 10, "velocity_uncertainty": 0}
 
 
 def test_same_seed_gives_exactly_the_same_forecast(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 4, "2-8") + [{"key": "b.x", "estimate": "1-13"}])
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 4, "2-8") + [{"key": "b.x", "estimate": "1-13"}])
     args = ("--profile", str(profile), "--start", START, "--trials", "300")
     first = forecast_json(*args, "--seed", "7")
     assert forecast_json(*args, "--seed", "7") == first
@@ -34,7 +34,7 @@ def test_same_seed_gives_exactly_the_same_forecast(tmp_path):
 
 
 def test_default_seed_is_fixed_so_the_plan_json_is_stable(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 3, "3-8"))
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 3, "3-8"))
     outputs = [run("plan", "--profile", str(profile), "--start", START, "--format", "json") for _ in range(2)]
     assert outputs[0].exit_code == 0, outputs[0].stderr
     forecasts = [json.loads(o.stdout)["forecast"] for o in outputs]
@@ -64,8 +64,8 @@ def test_zero_spread_equals_the_deterministic_plan(tmp_path):
     # Single-number estimates, no velocity uncertainty, no risks, no growth: every trial is the same plan.
     stories = chain("a", 3, 4) + [{"key": "b.x", "estimate": 6}, {"key": "b.y", "estimate": 6},
                                   {"key": "c.z", "estimate": 3, "depends_on": ["a.s2", "b.y"]}]
-    profile = profile_file(tmp_path, stories)
-    team = team_file(tmp_path, **FIXED_TEAM)
+    profile = write_profile(tmp_path / "p.yaml", stories)
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM)
     forecast = forecast_json("--profile", str(profile), "--team", str(team), "--trials", "200")
     sprints = forecast["sprints"]
     assert sprints["p50"] == sprints["p85"] == sprints["p95"] == sprints["min"] == sprints["max"]
@@ -164,17 +164,18 @@ def test_vectorised_packing_equals_the_plain_python_rule_trial_by_trial(sequenti
 
 
 def test_pinned_story_is_not_forecast_before_its_sprint(tmp_path):
-    profile = profile_file(tmp_path, [{"key": "a.early", "estimate": 1}, {"key": "a.late", "estimate": 1,
-                                                                        "sprint": 3}])
-    forecast = forecast_json("--profile", str(profile), "--team", str(team_file(tmp_path, **FIXED_TEAM)))
+    profile = write_profile(tmp_path / "p.yaml", [{"key": "a.early", "estimate": 1}, {"key": "a.late", "estimate": 1,
+                            "sprint": 3}])
+    forecast = forecast_json("--profile", str(profile), "--team", str(write_team(tmp_path / "team.yaml", **FIXED_TEAM)))
     assert forecast["sprints"]["p50"] == 3
 
 
 @pytest.mark.parametrize("dependencies", ["sequential", "concurrent"])
 def test_a_story_pinned_into_a_sprint_without_capacity_is_forecast_where_the_plan_put_it(tmp_path, dependencies):
-    profile = profile_file(tmp_path, [{"key": "a.pinned", "estimate": 5, "sprint": 1},
-                                      {"key": "a.after", "estimate": 5, "depends_on": ["a.pinned"]}])
-    team = team_file(tmp_path, **FIXED_TEAM, dependencies=dependencies, sprints=[{"number": 1, "capacity": 0}])
+    profile = write_profile(tmp_path / "p.yaml", [{"key": "a.pinned", "estimate": 5, "sprint": 1},
+                            {"key": "a.after", "estimate": 5, "depends_on": ["a.pinned"]}])
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM, dependencies=dependencies,
+                      sprints=[{"number": 1, "capacity": 0}])
     plan = json.loads(run("plan", "--profile", str(profile), "--team", str(team), "--format", "json").stdout)
     used = max(s["sprint"] for s in plan["stories"])
     assert plan["forecast"]["deterministic_sprints"] == used
@@ -182,8 +183,8 @@ def test_a_story_pinned_into_a_sprint_without_capacity_is_forecast_where_the_pla
 
 
 def test_concurrent_dependencies_share_a_sprint(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 3, 2))
-    team = team_file(tmp_path, **FIXED_TEAM)
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 3, 2))
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM)
     sequential = forecast_json("--profile", str(profile), "--team", str(team))
     concurrent = forecast_json("--profile", str(profile), "--team", str(team), "--dependencies", "concurrent")
     assert sequential["sprints"]["p50"] == 3 and concurrent["sprints"]["p50"] == 1
@@ -201,9 +202,9 @@ def test_a_team_without_capacity_is_an_error():
 
 
 def test_velocity_history_is_bootstrapped_at_its_own_level(tmp_path):
-    profile = profile_file(tmp_path, [{"key": f"a.s{i}", "estimate": 5} for i in range(12)])  # 60 points
-    planned = team_file(tmp_path, "planned", velocity=30, velocity_uncertainty=0)
-    history = team_file(tmp_path, "history", velocity=30, velocity_history=[10, 10, 10])
+    profile = write_profile(tmp_path / "p.yaml", [{"key": f"a.s{i}", "estimate": 5} for i in range(12)])  # 60 points
+    planned = write_team(tmp_path / "planned.yaml", velocity=30, velocity_uncertainty=0)
+    history = write_team(tmp_path / "history.yaml", velocity=30, velocity_history=[10, 10, 10])
     assert forecast_json("--profile", str(profile), "--team", str(planned))["sprints"]["p50"] == 2
     forecast = forecast_json("--profile", str(profile), "--team", str(history))
     assert forecast["sprints"]["p50"] == forecast["sprints"]["p95"] == 6
@@ -211,29 +212,30 @@ def test_velocity_history_is_bootstrapped_at_its_own_level(tmp_path):
 
 
 def test_velocity_history_spread_widens_the_forecast(tmp_path):
-    profile = profile_file(tmp_path, [{"key": f"a.s{i}", "estimate": 2} for i in range(40)])  # 80 points
-    team = team_file(tmp_path, velocity=20, velocity_history=[8, 20, 32])
+    profile = write_profile(tmp_path / "p.yaml", [{"key": f"a.s{i}", "estimate": 2} for i in range(40)])  # 80 points
+    team = write_team(tmp_path / "team.yaml", velocity=20, velocity_history=[8, 20, 32])
     sprints = forecast_json("--profile", str(profile), "--team", str(team), "--trials", "1000")["sprints"]
     assert sprints["min"] < sprints["p50"] < sprints["max"]
 
 
 def test_scope_growth_from_the_option_and_the_team_file(tmp_path):
-    profile = profile_file(tmp_path, [{"key": f"a.s{i}", "estimate": 5} for i in range(4)])  # 20 points
-    team = team_file(tmp_path, **FIXED_TEAM)
+    profile = write_profile(tmp_path / "p.yaml", [{"key": f"a.s{i}", "estimate": 5} for i in range(4)])  # 20 points
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM)
     base = forecast_json("--profile", str(profile), "--team", str(team))
     doubled = forecast_json("--profile", str(profile), "--team", str(team), "--scope-growth", "1-1")
     assert base["sprints"]["p50"] == 2 and doubled["sprints"]["p50"] == 4
     assert doubled["points"]["p50"] == 40.0 and doubled["scope_growth"] == {"low": 1, "likely": 1, "high": 1}
-    grown = team_file(tmp_path, "grown", **FIXED_TEAM, scope_growth="0.5-0.5")
+    grown = write_team(tmp_path / "grown.yaml", **FIXED_TEAM, scope_growth="0.5-0.5")
     assert forecast_json("--profile", str(profile), "--team", str(grown))["points"]["p50"] == 30.0
 
 
 def test_risks_add_work_when_they_fire(tmp_path):
     stories = [{"key": f"a.s{i}", "estimate": 5} for i in range(4)]
-    certain = profile_file(tmp_path, stories, risks=[{"title": "Rework", "probability": 1, "impact": 20}], name="r1")
-    never = profile_file(tmp_path, stories, risks=[{"title": "Calm", "probability": 0, "impact": 20},
-                                                   {"title": "No impact", "probability": 0.5}], name="r2")
-    team = team_file(tmp_path, **FIXED_TEAM)
+    certain = write_profile(tmp_path / "r1.yaml", stories, "r1",
+                            risks=[{"title": "Rework", "probability": 1, "impact": 20}])
+    never = write_profile(tmp_path / "r2.yaml", stories, "r2", risks=[{"title": "Calm", "probability": 0, "impact": 20},
+                          {"title": "No impact", "probability": 0.5}])
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM)
     fired = forecast_json("--profile", str(certain), "--team", str(team))
     assert fired["risks_included"] == 1 and fired["points"]["p50"] == 40.0 and fired["sprints"]["p50"] == 4
     calm = forecast_json("--profile", str(never), "--team", str(team))
@@ -242,8 +244,9 @@ def test_risks_add_work_when_they_fire(tmp_path):
 
 def test_a_likely_risk_moves_the_percentiles(tmp_path):
     stories = [{"key": f"a.s{i}", "estimate": 5} for i in range(4)]
-    profile = profile_file(tmp_path, stories, risks=[{"title": "Rework", "probability": 0.3, "impact": "15-25"}])
-    forecast = forecast_json("--profile", str(profile), "--team", str(team_file(tmp_path, **FIXED_TEAM)),
+    profile = write_profile(tmp_path / "p.yaml", stories,
+                            risks=[{"title": "Rework", "probability": 0.3, "impact": "15-25"}])
+    forecast = forecast_json("--profile", str(profile), "--team", str(write_team(tmp_path / "team.yaml", **FIXED_TEAM)),
                              "--trials", "1000")
     assert forecast["sprints"]["p50"] == 2 and forecast["sprints"]["p95"] >= 4
 
@@ -252,8 +255,8 @@ def test_a_likely_risk_moves_the_percentiles(tmp_path):
 
 
 def test_dates_target_probability_and_cost(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 3, 5) + [{"key": "b.x", "estimate": 5}])
-    team = team_file(tmp_path, **FIXED_TEAM, cost_per_sprint=12000)
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 3, 5) + [{"key": "b.x", "estimate": 5}])
+    team = write_team(tmp_path / "team.yaml", **FIXED_TEAM, cost_per_sprint=12000)
     args = ("--profile", str(profile), "--team", str(team))
     forecast = forecast_json(*args, "--target-date", "2027-02-14")  # the last day of sprint 3
     assert forecast["dates"] == {"p50": "2027-02-14", "p85": "2027-02-14", "p95": "2027-02-14"}
@@ -269,7 +272,7 @@ def test_dates_target_probability_and_cost(tmp_path):
 def test_estimate_rollups_per_epic_and_plan(tmp_path):
     stories = [{"key": "a.x", "estimate": {"low": 2, "likely": 3, "high": 10}}, {"key": "a.y", "estimate": "4-8"},
                {"key": "b.z", "estimate": 5}]
-    forecast = forecast_json("--profile", str(profile_file(tmp_path, stories)), "--start", START)
+    forecast = forecast_json("--profile", str(write_profile(tmp_path / "p.yaml", stories)), "--start", START)
     plan = forecast["estimate"]
     assert (plan["low"], plan["likely"], plan["high"]) == (11, 14, 23)
     assert plan["pert_mean"] == round(4 + 6 + 5, 2)
@@ -300,7 +303,7 @@ def test_empty_backlog_needs_no_sprint():
 
 
 def test_plan_json_carries_the_forecast_and_no_forecast_skips_it(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 2, "3-5"))
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 2, "3-5"))
     args = ("plan", "--profile", str(profile), "--start", START, "--format", "json")
     with_forecast = json.loads(run(*args, "--trials", "50", "--seed", "3").stdout)["forecast"]
     assert with_forecast["trials"] == 50 and with_forecast["seed"] == 3 and with_forecast["method"] == "monte-carlo"
@@ -311,8 +314,8 @@ def test_plan_json_carries_the_forecast_and_no_forecast_skips_it(tmp_path):
 
 
 def test_markdown_roadmap_has_a_forecast_section(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 3, "2-5"))
-    team = team_file(tmp_path, velocity=10, cost_per_sprint=1000)
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 3, "2-5"))
+    team = write_team(tmp_path / "team.yaml", velocity=10, cost_per_sprint=1000)
     args = ("plan", "--profile", str(profile), "--team", str(team))
     roadmap = run(*args, "--target-date", "2027-03-01").stdout
     section = roadmap.split("## Forecast", 1)[1].split("\n## ", 1)[0]
@@ -321,22 +324,22 @@ def test_markdown_roadmap_has_a_forecast_section(tmp_path):
     glance = roadmap.split("## At a glance", 1)[1].split("\n## ", 1)[0]
     assert "| Forecast | P50 3 sprints (2027-02-14), P85 3 (2027-02-14), P95 3 (2027-02-14) |" in glance
     assert "| Target date | 2027-03-01: **100%** chance |" in glance
-    epic = roadmap.split("### 1. Epic a", 1)[1]
+    epic = roadmap.split("### 1. A", 1)[1]
     assert "forecast P50/P85/P95: sprint 3/3/3" in epic.split("\n\n", 2)[1]
     assert roadmap.index("## Forecast") < roadmap.index("## Sprints")
     assert "## Forecast" not in run(*args, "--no-forecast").stdout
 
 
 def test_forecast_text_report(tmp_path):
-    profile = profile_file(tmp_path, chain("a", 3, "2-5"))
-    team = team_file(tmp_path, velocity=10, cost_per_sprint=1000)
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 3, "2-5"))
+    team = write_team(tmp_path / "team.yaml", velocity=10, cost_per_sprint=1000)
     result = run("forecast", "--profile", str(profile), "--team", str(team), "--target-date", "2027-03-01",
                  "--trials", "100")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Forecast for p (Profile p): 100 trials, seed {DEFAULT_SEED}"
+    assert lines[0] == f"Forecast for t (Test): 100 trials, seed {DEFAULT_SEED}"
     assert any(line.startswith("Whole plan") and "3 sprints  2027-02-14" in line for line in lines)
-    assert any(line.startswith("  Epic a") for line in lines)
+    assert any(line.startswith("  A ") for line in lines)
     assert "Probability of finishing by 2027-03-01: 100%" in result.stdout
     assert "Cost: 3,000 (P50)" in result.stdout
     assert "Assumes: story sizes drawn from their estimate ranges (PERT-beta" in result.stdout
@@ -344,7 +347,7 @@ def test_forecast_text_report(tmp_path):
 
 def test_forecast_writes_an_output_file(tmp_path):
     out = tmp_path / "forecast.json"
-    result = run("forecast", "--profile", str(profile_file(tmp_path, chain("a", 2, 3))), "--start", START,
+    result = run("forecast", "--profile", str(write_profile(tmp_path / "p.yaml", chain("a", 2, 3))), "--start", START,
                  "--format", "json", "--output", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text())["sprints"]["p50"] == 2
@@ -356,13 +359,14 @@ def test_forecast_writes_an_output_file(tmp_path):
     (("--target-date", "next week"), "'next week' is not a date; write YYYY-MM-DD"),
 ])
 def test_bad_forecast_options_exit_2(tmp_path, args, message):
-    result = run("forecast", "--profile", str(profile_file(tmp_path, chain("a", 2, 3))), *args)
+    result = run("forecast", "--profile", str(write_profile(tmp_path / "p.yaml", chain("a", 2, 3))), *args)
     assert result.exit_code == 2
     assert message in result.stderr
 
 
 def test_bad_scope_growth_is_one_line_on_stderr(tmp_path):
-    result = run("forecast", "--profile", str(profile_file(tmp_path, chain("a", 2, 3))), "--scope-growth", "lots")
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 2, 3))
+    result = run("forecast", "--profile", str(profile), "--scope-growth", "lots")
     assert result.exit_code == 2
     assert result.stderr.startswith("sprintgen: error: --scope-growth: 'lots' is not an estimate")
     assert result.stderr.strip().endswith("write a fraction range such as 0-0.2")
@@ -370,8 +374,9 @@ def test_bad_scope_growth_is_one_line_on_stderr(tmp_path):
 
 
 def test_bad_scope_growth_in_the_team_file_names_the_file(tmp_path):
-    team = team_file(tmp_path, scope_growth="0.3-0.1")
-    result = run("forecast", "--profile", str(profile_file(tmp_path, chain("a", 2, 3))), "--team", str(team))
+    team = write_team(tmp_path / "team.yaml", scope_growth="0.3-0.1")
+    profile = write_profile(tmp_path / "p.yaml", chain("a", 2, 3))
+    result = run("forecast", "--profile", str(profile), "--team", str(team))
     assert result.exit_code == 2
     assert str(team) in result.stderr and "scope_growth" in result.stderr
 

@@ -12,8 +12,8 @@ import pytest
 
 from sprintgen.exporters.text import cell, code, inline
 
-from .output_helpers import (
-    HOSTILE_TITLES, NASTY, NASTY_LINES, foreign_html, html_tokens, markdown_tokens, mermaid_blocks, plan_args, run_cli,
+from .support import (
+    HOSTILE_TITLES, NASTY, NASTY_LINES, foreign_html, html_tokens, markdown_tokens, mermaid_blocks, plan_args, run,
     tables, write_hostile_profile,
 )
 from .test_mermaid import check_flowchart, check_gantt
@@ -26,7 +26,7 @@ def hostile(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def roadmap(hostile: str) -> str:
-    result = run_cli(*plan_args("--profile", hostile, "--param", "note=<b>|x|</b> `y`"))
+    result = run(*plan_args("--profile", hostile, "--param", "note=<b>|x|</b> `y`"))
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -98,21 +98,21 @@ def test_diagrams_stay_well_formed(roadmap: str) -> None:
 
 
 def test_json_keeps_the_exact_text(hostile: str) -> None:
-    plan = json.loads(run_cli(*plan_args("--profile", hostile, "--format", "json")).stdout)
+    plan = json.loads(run(*plan_args("--profile", hostile, "--format", "json")).stdout)
     assert plan["profile"]["name"] == NASTY
     assert plan["stories"][0]["description"] == NASTY_LINES + " " + NASTY
 
 
 def test_csv_parses(hostile: str) -> None:
-    text = run_cli(*plan_args("--profile", hostile, "--format", "csv")).stdout
+    text = run(*plan_args("--profile", hostile, "--format", "csv")).stdout
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     assert len({len(r) for r in rows}) == 1 and len(rows) == 1 + 9 + 18
 
 
 def test_graph_outputs_parse(hostile: str) -> None:
     for level in ("epic", "story"):
-        check_flowchart(run_cli("graph", "--profile", hostile, "--level", level).stdout)
-        dot = run_cli("graph", "--profile", hostile, "--level", level, "--format", "dot").stdout
+        check_flowchart(run("graph", "--profile", hostile, "--level", level).stdout)
+        dot = run("graph", "--profile", hostile, "--level", level, "--format", "dot").stdout
         assert dot.startswith("digraph sprintgen {") and dot.endswith("}\n")
 
 
@@ -122,7 +122,7 @@ def test_graphviz_parses_the_dot(hostile: str, tmp_path) -> None:
 
     assert shutil.which("dot"), "graphviz (dot) is missing: bash scripts/install_renderers.sh"
     for level in ("epic", "story"):
-        dot = run_cli("graph", "--profile", hostile, "--level", level, "--format", "dot").stdout
+        dot = run("graph", "--profile", hostile, "--level", level, "--format", "dot").stdout
         result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
 

@@ -12,7 +12,7 @@ import pytest
 from sprintgen.inputs import yamlio
 from sprintgen.profiles import files
 
-from .hostile_support import assert_one_error_line, error_line, invoke, run_measured, write
+from .support import assert_one_error_line, error_line, run, run_measured, write
 
 PEAK_MIB = 400
 
@@ -41,7 +41,7 @@ def test_an_extends_lattice_reads_each_of_its_81_files_once(tmp_path, monkeypatc
     reads: list[str] = []
     real_read = files.read_text
     monkeypatch.setattr(files, "read_text", lambda path, what: reads.append(str(path)) or real_read(path, what))
-    result = invoke(["plan", "--profile", top, "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", top, "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     assert [s["key"] for s in json.loads(result.stdout)["stories"]] == ["e.s", "f.t"]
     assert len(reads) == 81 == len({files.file_key(p) for p in reads})
@@ -80,7 +80,7 @@ def test_many_dependencies_on_an_epic_under_the_limit_still_plan(tmp_path):
                       for i in range(300))
     profile = write(tmp_path / "p.yaml", "id: p\nepics:\n  - key: big\n    title: Big\n    stories:\n" + big
                     + "  - key: later\n    title: Later\n    stories:\n" + waiting)
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast", "--velocity", "1000"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast", "--velocity", "1000")
     assert result.exit_code == 0, result.stderr
     stories = json.loads(result.stdout)["stories"]
     assert len(stories[-1]["depends_on"]) == 300  # the epic's stories once each, big.b1 not twice
@@ -109,7 +109,7 @@ def test_holidays_up_to_the_limit_plan(tmp_path):
 
 def test_an_answers_file_with_a_5000_digit_number_is_one_clear_line(tmp_path):
     answers = write(tmp_path / "answers.yaml", "knowledge_change: " + "1" * 5000 + "\n")
-    line = error_line(invoke(["recommend", "--answers", answers]))
+    line = error_line(run("recommend", "--answers", answers))
     assert line.startswith(f"{answers}:1: a number of 5,000 characters (more than 100)")
 
 
@@ -138,7 +138,7 @@ def test_country_codes_stay_country_codes_in_a_plan(tmp_path):
               - {key: loc, for_each: markets, title: "Localise for {item}", estimate: 2}
               - {key: review, title: Review, estimate: 1, when: "gate == 'yes'"}
     """)
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast", "--param", "gate=yes"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast", "--param", "gate=yes")
     assert result.exit_code == 0, result.stderr
     titles = [s["title"] for s in json.loads(result.stdout)["stories"]]
     assert titles == ["Localise for SE", "Localise for NO", "Localise for DK", "Review"]
@@ -152,8 +152,8 @@ def test_an_integer_parameter_is_exact(tmp_path):
         epics:
           - {key: e, title: E, stories: [{key: s, title: S, estimate: 1, when: "budget > 9007199254740992"}]}
     """)
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast",
-                     "--param", "budget=9007199254740993"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast",
+                 "--param", "budget=9007199254740993")
     assert result.exit_code == 0, result.stderr
     assert '"budget": 9007199254740993' in result.stdout
     assert [s["key"] for s in json.loads(result.stdout)["stories"]] == ["e.s"]  # 2^53 + 1 > 2^53: not a float
@@ -161,5 +161,5 @@ def test_an_integer_parameter_is_exact(tmp_path):
 
 def test_a_parameter_number_beyond_the_bound_is_refused(tmp_path):
     profile = write(tmp_path / "p.yaml", "id: p\nparameters:\n  n: {type: number, default: 1}\nepics: []\n")
-    line = error_line(invoke(["plan", "--profile", profile, "--param", "n=1e300"]))
+    line = error_line(run("plan", "--profile", profile, "--param", "n=1e300"))
     assert "parameter 'n': '1e300' is beyond ±10^18" in line and "--param" in line

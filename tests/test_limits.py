@@ -15,7 +15,7 @@ import pytest
 from sprintgen.profiles import conditions
 from sprintgen.inputs import yamlio
 
-from .hostile_support import CORPUS, assert_one_error_line, error_line, invoke, run_measured, write
+from .support import CORPUS, assert_one_error_line, error_line, run, run_measured, write
 
 PEAK_MIB = 300
 
@@ -63,7 +63,7 @@ def test_an_alias_bomb_in_a_team_file_is_refused_in_bounded_memory(tmp_path):
 def test_too_many_aliases_are_refused_even_when_each_is_small(tmp_path):
     profile = write(tmp_path / "p.yaml", "id: p\nassumptions: &a [x]\nrisks: []\n"
                     + "definition_of_done: [" + ", ".join(["*a"] * 201) + "]\n")
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert "more than 200 YAML aliases" in line and "p.yaml:4:" in line
 
 
@@ -77,7 +77,7 @@ def test_a_few_ordinary_anchors_and_merge_keys_still_work(tmp_path):
               - &base {key: a, title: A, estimate: 3, skills: [python]}
               - {<<: *base, key: b, title: B}
     """)
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     assert [s["key"] for s in json.loads(result.stdout)["stories"]] == ["e.a", "e.b"]
 
@@ -96,7 +96,7 @@ def test_a_multi_megabyte_profile_is_refused_before_parsing(tmp_path):
 def test_a_multi_megabyte_team_file_is_refused(tmp_path):
     path = tmp_path / "team.yaml"
     path.write_text("name: T\nholidays:\n" + "  - 2027-01-01\n" * 400_000, encoding="utf-8")
-    line = error_line(invoke(["plan", "--team", path]))
+    line = error_line(run("plan", "--team", path))
     assert "team file is" in line and "over the limit" in line
 
 
@@ -140,7 +140,7 @@ def ten_thousand_stories() -> str:
 
 def test_ten_thousand_stories_plan_with_every_story_once_and_dependencies_respected(tmp_path):
     profile = write(tmp_path / "huge.yaml", ten_thousand_stories())
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr[-2000:]
     plan = json.loads(result.stdout)
     sprint_of = {s["key"]: s["sprint"] for s in plan["stories"]}

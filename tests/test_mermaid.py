@@ -13,9 +13,7 @@ import pytest
 from sprintgen.diagrams import mermaid
 from sprintgen.model import Estimate, PlannedEpic, PlannedStory
 
-from .output_helpers import (
-    mermaid_blocks, plan_args, run_cli, write_hostile_profile, write_sample_profile,
-)
+from .support import mermaid_blocks, plan_args, run, write_hostile_profile, write_sample_profile
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_ID = r"[A-Za-z][A-Za-z0-9_]*"
@@ -148,8 +146,8 @@ def test_gantt_has_forecast_markers_and_milestones(tmp_path: Path) -> None:
 
     sample = str(write_sample_profile(tmp_path))
     args = ["plan", "--profile", sample, "--start", "2027-01-04", "--velocity", "10", "--trials", "200"]
-    roadmap = run_cli(*args).stdout
-    plan = json.loads(run_cli(*args, "--format", "json").stdout)
+    roadmap = run(*args).stdout
+    plan = json.loads(run(*args, "--format", "json").stdout)
     gantt = next(b for b in mermaid_blocks(roadmap) if "\ngantt\n" in b)
     check_gantt(gantt)
     forecast = plan["forecast"]
@@ -191,8 +189,8 @@ def test_gantt_bars_match_the_sprints(tmp_path: Path) -> None:
     import json
 
     sample = str(write_sample_profile(tmp_path))
-    roadmap = run_cli(*plan_args("--profile", sample, "--velocity", "10")).stdout
-    plan = json.loads(run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
+    roadmap = run(*plan_args("--profile", sample, "--velocity", "10")).stdout
+    plan = json.loads(run(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
     tasks = check_gantt(mermaid_blocks(roadmap)[0])
     sprints = [t for t in tasks if t[0].startswith("Sprint ")]
     assert len(sprints) == len(plan["sprints"])
@@ -205,7 +203,7 @@ def test_gantt_bars_match_the_sprints(tmp_path: Path) -> None:
 
 def test_over_capacity_sprints_are_critical_in_the_gantt(tmp_path: Path) -> None:
     sample = str(write_sample_profile(tmp_path))
-    roadmap = run_cli(*plan_args("--profile", sample, "--velocity", "4")).stdout  # 'index' (5) exceeds 4
+    roadmap = run(*plan_args("--profile", sample, "--velocity", "4")).stdout  # 'index' (5) exceeds 4
     gantt = mermaid_blocks(roadmap)[0]
     check_gantt(gantt)
     assert ":crit, sp" in gantt
@@ -213,7 +211,7 @@ def test_over_capacity_sprints_are_critical_in_the_gantt(tmp_path: Path) -> None
 
 def test_hostile_roadmap_diagrams_are_well_formed(tmp_path: Path) -> None:
     hostile = write_hostile_profile(tmp_path)
-    roadmap = run_cli(*plan_args("--profile", str(hostile))).stdout
+    roadmap = run(*plan_args("--profile", str(hostile))).stdout
     gantt, epics, stories = mermaid_blocks(roadmap)
     check_gantt(gantt)
     epic_nodes, _ = check_flowchart(epics)
@@ -243,11 +241,11 @@ def test_mermaid_cli_renders_every_diagram_kind(tmp_path: Path, mmdc: str) -> No
     parts = []
     for profile in (write_sample_profile(tmp_path), write_hostile_profile(tmp_path)):
         # with a forecast: the forecast chart (xychart-beta) and the Gantt's forecast markers are rendered too
-        result = run_cli("plan", "--profile", str(profile), "--velocity", "4", "--trials", "100")
+        result = run("plan", "--profile", str(profile), "--velocity", "4", "--trials", "100")
         assert result.exit_code == 0, result.stderr
         parts.append(result.stdout)
         for level in ("epic", "story"):
-            result = run_cli("graph", "--profile", str(profile), "--level", level, "--fence")
+            result = run("graph", "--profile", str(profile), "--level", level, "--fence")
             assert result.exit_code == 0, result.stderr
             parts.append(result.stdout)
     combined = tmp_path / "all.md"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run, write
+from .support import run, write
 
 EXAMPLE_TEAM = str(Path(__file__).resolve().parents[1] / "examples" / "team.yaml")
 TEAMS = {"default team": ("--start", "2027-01-04"), "example team": ("--team", EXAMPLE_TEAM)}

@@ -8,7 +8,7 @@ import pytest
 
 from sprintgen.graph import build_graph
 from sprintgen.profiles.resolve import build_backlog
-from tests.helpers import run, write
+from .support import run, write
 
 CODE_REVIEW = "Code reviewed and merged with automated tests"
 HARNESS = "The evaluation harness runs in CI on the change and no tracked metric drops below its agreed threshold"

@@ -6,7 +6,7 @@ from sprintgen.profiles.resolve import build_backlog
 from sprintgen.errors import GraphError, ProfileError
 from sprintgen.graph import build_graph
 
-from .helpers import write
+from .support import write
 
 BASE = """
 id: base

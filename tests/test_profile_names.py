@@ -7,7 +7,7 @@ import json
 
 from sprintgen.profiles.merge import MAX_EXTENDS_DEPTH
 
-from .hostile_support import SENTINEL, error_line, invoke, run_subprocess, write
+from .support import SENTINEL, error_line, run, run_subprocess, write
 
 STORY = "epics:\n  - key: e\n    title: E\n    stories:\n      - {key: a, title: A, estimate: 3}\n"
 
@@ -15,14 +15,14 @@ STORY = "epics:\n  - key: e\n    title: E\n    stories:\n      - {key: a, title:
 def test_a_listed_profile_whose_id_is_not_its_file_name_is_refused_everywhere(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "profiles" / "support-bot.yaml", "id: helpdesk\nname: Support bot\n" + STORY)
-    listing = invoke(["profiles"])
+    listing = run("profiles")
     assert listing.exit_code == 0
     row = next(line for line in listing.stdout.splitlines() if line.startswith("support-bot "))
     assert "(invalid: the id 'helpdesk' does not match the file name 'support-bot.yaml')" in row
     output = tmp_path / "roadmap.md"
     output.write_bytes(SENTINEL)
     for ref in ("support-bot", "profiles/support-bot.yaml"):
-        line = error_line(invoke(["plan", "--profile", ref, "-o", output]))
+        line = error_line(run("plan", "--profile", ref, "-o", output))
         assert "support-bot.yaml:1: id: the id 'helpdesk' does not match the file name 'support-bot.yaml'; " \
                "set `id: support-bot` or rename the file to helpdesk.yaml" in line
     assert output.read_bytes() == SENTINEL
@@ -31,7 +31,7 @@ def test_a_listed_profile_whose_id_is_not_its_file_name_is_refused_everywhere(tm
 def test_an_unlisted_profile_file_may_have_any_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "drafts" / "first-try.yaml", "id: helpdesk\nname: Support bot\n" + STORY)
-    result = invoke(["plan", "--profile", "drafts/first-try.yaml", "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", "drafts/first-try.yaml", "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["profile"]["id"] == "helpdesk"
 
@@ -39,7 +39,7 @@ def test_an_unlisted_profile_file_may_have_any_name(tmp_path, monkeypatch):
 def test_taking_the_id_of_the_profile_you_extend_is_no_cycle(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "our-rag.yaml", "id: rag\nname: Our RAG\nextends: [rag]\n" + STORY)
-    result = invoke(["plan", "--profile", "our-rag.yaml", "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", "our-rag.yaml", "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
     assert plan["profile"]["name"] == "Our RAG" and "e.a" in {s["key"] for s in plan["stories"]}
@@ -56,7 +56,7 @@ def _chain(tmp_path, depth: int, broken_last: bool = False) -> None:
 
 def test_a_chain_at_the_depth_limit_plans(tmp_path):
     _chain(tmp_path, MAX_EXTENDS_DEPTH)
-    result = invoke(["plan", "--profile", tmp_path / "p0.yaml", "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", tmp_path / "p0.yaml", "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)["stories"]) == MAX_EXTENDS_DEPTH
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from .support import run
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_NUMBER = re.compile(r"(?<![\d,.$])00[0-4](?![\d,])")  # "(003", "004:", not "5,000"

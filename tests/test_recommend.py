@@ -11,7 +11,7 @@ import yaml
 from sprintgen.decide.recommend import load_rules, recommend, resolve_answers
 from sprintgen.decide.rules import default_rules_path
 
-from .helpers import run, write
+from .support import run, write
 
 # Article 003, example one: a B2B SaaS support assistant over product docs that change often.
 SUPPORT_ASSISTANT = {

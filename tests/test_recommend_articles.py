@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .helpers import run
+from .support import run
 from .test_recommend import BOTH_PROVEN, BRAND_VOICE, SUPPORT_ASSISTANT, options
 
 

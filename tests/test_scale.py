@@ -7,7 +7,7 @@ import json
 
 from sprintgen.profiles import files
 
-from .hostile_support import error_line, invoke, write
+from .support import error_line, run, write
 from .large_profiles import write_program, write_team
 
 
@@ -15,7 +15,7 @@ def test_a_10000_story_profile_in_100_files_plans_every_story_once_and_keeps_eve
     profile = write_program(tmp_path, 10_000, "include", epics_per_file=1)
     assert len(list((tmp_path / "epics").iterdir())) == 100
     team = write_team(tmp_path)
-    result = invoke(["plan", "--profile", profile, "--team", team, "--format", "json"])
+    result = run("plan", "--profile", profile, "--team", team, "--format", "json")
     assert result.exit_code == 0, result.stderr[-2000:]
     plan = json.loads(result.stdout)
     sprint_of = {s["key"]: s["sprint"] for s in plan["stories"]}
@@ -46,7 +46,7 @@ def test_included_epics_come_first_in_file_order_then_the_profiles_own(tmp_path)
         "a.yml": "epics:\n  - {key: first, title: A, stories: [{key: y, title: Y, estimate: 3}]}\n",
         "notes.txt": "not an epic file",
     })
-    result = invoke(["plan", "--profile", profile, "--format", "json", "--no-forecast"])
+    result = run("plan", "--profile", profile, "--format", "json", "--no-forecast")
     assert result.exit_code == 0, result.stderr
     plan = json.loads(result.stdout)
     assert [e["key"] for e in plan["epics"]] == ["first", "second", "own"]
@@ -56,7 +56,7 @@ def test_included_epics_come_first_in_file_order_then_the_profiles_own(tmp_path)
 def test_an_error_in_an_included_file_names_that_file_and_line(tmp_path):
     profile = layout(tmp_path, {"a.yaml": "epics:\n  - key: e\n    title: E\n    stories:\n"
                                           "      - {key: s, title: S, estimate: lots}\n"})
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert line.startswith(f"{tmp_path / 'epics' / 'a.yaml'}:5: epics[0].stories[0].estimate: ")
 
 
@@ -64,7 +64,7 @@ def test_a_dependency_error_names_the_included_file_and_the_storys_line(tmp_path
     profile = layout(tmp_path, {"a.yaml": "epics:\n  - key: e\n    title: E\n    stories:\n"
                                           "      - {key: s, title: S, estimate: 1}\n"
                                           "      - {key: t, title: T, estimate: 1, depends_on: [nowhere]}\n"})
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert line.startswith(f"{tmp_path / 'epics' / 'a.yaml'}:6: e.t.depends_on: ")
     assert "unknown key 'nowhere'" in line
 
@@ -73,34 +73,34 @@ def test_the_same_epic_in_two_files_names_both(tmp_path):
     profile = layout(tmp_path, {"a.yaml": "epics:\n  - {key: e, title: E, stories: []}\n",
                                 "b.yaml": ("# more epics\n# of the same programme\n"
                                            "epics:\n  - {key: e, title: E again, stories: []}\n")})
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert line.startswith(f"{tmp_path / 'epics' / 'b.yaml'}:4: epics[0].key: duplicate epic key 'e' "
                            f"(also {tmp_path / 'epics' / 'a.yaml'}:2)")
 
 
 def test_a_missing_include_names_the_profiles_include_line(tmp_path):
     profile = layout(tmp_path, {}, include="[epics/, nowhere.yaml]")
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert line.startswith(f"{profile}:2: include[1]: included file 'nowhere.yaml' does not exist")
 
 
 def test_an_included_file_is_an_epic_file_not_a_profile(tmp_path):
     profile = layout(tmp_path, {"a.yaml": "id: sneaky\nepics: []\n"})
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert f"{tmp_path / 'epics' / 'a.yaml'}:1: id: unknown field" in line
 
 
 def test_each_included_file_has_the_per_file_limit(tmp_path):
     profile = layout(tmp_path, {"a.yaml": "epics: []\n" + "# padding\n" * 250_000})
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert line.startswith(f"{tmp_path / 'epics' / 'a.yaml'}: epic file is ") and "over the limit" in line
 
 
 def test_all_files_of_a_profile_together_have_a_total_limit(tmp_path, monkeypatch):
     profile = layout(tmp_path, {f"{n}.yaml": f"epics:\n  - {{key: e{n}, title: E, stories: []}}\n" + "#" * 500
                                 for n in range(10)})
-    assert invoke(["plan", "--profile", profile, "--no-forecast"]).exit_code == 0
+    assert run("plan", "--profile", profile, "--no-forecast").exit_code == 0
     monkeypatch.setattr(files, "MAX_TOTAL_BYTES", 3_000)
-    line = error_line(invoke(["plan", "--profile", profile]))
+    line = error_line(run("plan", "--profile", profile))
     assert "the profile's files come to more than 3,000 bytes with this one" in line
     assert line.startswith(str(tmp_path / "epics"))

@@ -2,8 +2,7 @@
 priority order, determinism, and the built-in rag profile with a team file."""
 
 
-from .helpers import run
-from .schedule_support import findings, plan_json, sprint_of, write_profile, write_team
+from .support import findings, plan_json, run, sprint_of, write_profile, write_team
 
 CHAIN = {"e": [{"key": "a", "estimate": 3}, {"key": "b", "estimate": 3, "depends_on": ["a"]},
                {"key": "c", "estimate": 3, "depends_on": ["b"]}]}

@@ -10,7 +10,7 @@ from sprintgen.scheduling.listing import list_schedule
 from sprintgen.scheduling.problem import Problem, sprint_count, tail_weights, topological_order
 from sprintgen.scheduling.solver import solve, solve_plan
 
-from .schedule_support import brute_force_optimum, random_problem, valid
+from .support import brute_force_optimum, random_problem, valid
 
 
 def uniform(capacity):

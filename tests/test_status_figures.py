@@ -5,7 +5,7 @@ from __future__ import annotations
 from sprintgen.forecast.montecarlo import ForecastSettings
 from sprintgen.model.progress import ItemProgress, Progress, SprintProgress
 
-from .status_support import even_profile, plan_for, sprints_done, status_of
+from .support import even_profile, plan_for, sprints_done, status_of
 
 MINI = """\
 id: mini

@@ -95,7 +95,7 @@ MEMBERS_TEAM = """
 def _plan_json(*args: str) -> dict:
     import json
 
-    from .helpers import run
+    from .support import run
 
     result = run("plan", "--format", "json", "--no-forecast", *args)
     assert result.exit_code == 0, result.stderr
@@ -103,7 +103,7 @@ def _plan_json(*args: str) -> dict:
 
 
 def test_velocity_option_overrides_member_capacities_with_the_same_adjustments(tmp_path):
-    from .helpers import write
+    from .support import write
 
     write(tmp_path / "team.yaml", MEMBERS_TEAM)
     by_velocity = {v: _plan_json("--team", str(tmp_path / "team.yaml"), "--velocity", str(v)) for v in (10, 24, 100)}
@@ -118,7 +118,7 @@ def test_velocity_option_overrides_member_capacities_with_the_same_adjustments(t
 
 
 def test_without_the_option_the_plan_reports_the_member_capacity_it_used(tmp_path):
-    from .helpers import write
+    from .support import write
 
     write(tmp_path / "team.yaml", MEMBERS_TEAM)
     plan = _plan_json("--team", str(tmp_path / "team.yaml"))
@@ -127,7 +127,7 @@ def test_without_the_option_the_plan_reports_the_member_capacity_it_used(tmp_pat
 
 
 def test_velocity_option_shares_equally_when_every_member_capacity_is_zero(tmp_path):
-    from .helpers import write
+    from .support import write
 
     write(tmp_path / "team.yaml", "members: [{name: a, capacity: 0}, {name: b, capacity: 0}]\n")
     plan = _plan_json("--team", str(tmp_path / "team.yaml"), "--velocity", "16", "--start", "2027-01-04")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, run_measured, write
+from .support import MINI_PROFILE, SENTINEL, error_line, run, run_measured, write
 
 
 ESCAPES = {
@@ -108,8 +108,8 @@ def layout(tmp_path, monkeypatch) -> Path:
 
 def render(layout: Path, source: str):
     write(layout / "templates" / "evil.md.j2", source)
-    return invoke(["plan", "--profile", "mini.yaml", "--no-forecast", "--template", "templates/evil.md.j2",
-                   "--output", "roadmap.md"])
+    return run("plan", "--profile", "mini.yaml", "--no-forecast", "--template", "templates/evil.md.j2",
+               "--output", "roadmap.md")
 
 
 @pytest.mark.parametrize("name", sorted(ESCAPES))
@@ -178,7 +178,7 @@ def plant(layout: Path, template: Path, evil_source: str) -> bytes:
 
 
 def run_template(template: Path):
-    return invoke(["plan", "--profile", "mini.yaml", "--no-forecast", "--template", template])
+    return run("plan", "--profile", "mini.yaml", "--no-forecast", "--template", template)
 
 
 @pytest.mark.parametrize("weakness", ["trusted (control)", "world-writable directory", "group-writable entry"])
@@ -225,7 +225,7 @@ def test_a_format_spec_in_a_rules_text_is_refused_when_the_rules_are_read(placeh
     data["decisions"][0]["reason"] = f"Because {placeholder}."
     evil = tmp_path / "rules.yaml"
     evil.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    result = invoke(["recommend", "--no-interactive", "--rules", evil, "--output", tmp_path / "out.md"])
+    result = run("recommend", "--no-interactive", "--rules", evil, "--output", tmp_path / "out.md")
     line = error_line(result)
     assert line.startswith(f"{evil}: decisions[0].reason: placeholder ") and "has a format spec" in line, line
     assert "write {failure_kind} alone" in line

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..schedule_support import write_profile, write_team
+from ..support import write_profile, write_team
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sprintgen.scheduling.search import search
 from sprintgen.scheduling.solver import solve_plan
 from sprintgen.scheduling.validate import SchedulingBug, check_plan, violations
 
-from ..schedule_support import random_problem
+from ..support import random_problem
 
 
 def optimum(problem: Problem, limit: int) -> int | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from sprintgen.scheduling import solver
 
-from ..helpers import run
-from ..schedule_support import findings, plan_json, sprint_of
+from ..support import findings, plan_json, run, sprint_of
 
 
 def test_the_blocker_of_a_pinned_story_comes_before_it_when_any_plan_allows(files):

@@ -8,7 +8,7 @@ from sprintgen.pipeline import PlanRequest, build_plan, load_inputs
 from sprintgen.scheduling.skill_balance import SkillBalancer
 from sprintgen.scheduling.skill_load import SkillLoads
 
-from ..schedule_support import findings, plan_json, sprint_of
+from ..support import findings, plan_json, sprint_of
 
 EXAMPLE_TEAM = Path(__file__).resolve().parents[2] / "examples" / "team.yaml"
 MEMBERS = [{"name": "Ana", "skills": ["data"], "capacity": 5}, {"name": "Bo", "skills": ["ml"], "capacity": 5}]

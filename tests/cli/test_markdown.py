@@ -8,9 +8,7 @@ import re
 import pytest
 import yaml
 
-from .output_helpers import (
-    foreign_html, markdown_tokens, mermaid_blocks, plan_args, run_cli, tables, write_sample_profile,
-)
+from ..support import foreign_html, markdown_tokens, mermaid_blocks, plan_args, run, tables, write_sample_profile
 
 BUILTIN = ["rag", "fine-tuning", "hybrid"]
 
@@ -23,14 +21,14 @@ def sample(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def rag_roadmap(sample: str) -> str:
     """The roadmap of the sample profile (named for what it stands in for: a small real profile)."""
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "10"))
+    result = run(*plan_args("--profile", sample, "--velocity", "10"))
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
 
 @pytest.fixture(scope="module")
 def rag_plan(sample: str) -> dict:
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "json"))
+    result = run(*plan_args("--profile", sample, "--velocity", "10", "--format", "json"))
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -62,9 +60,9 @@ def test_summary_table_states_profile_team_sprints_and_estimate(rag_roadmap: str
 
 def test_commitment_is_stated_first_with_a_forecast(sample: str) -> None:
     args = ["plan", "--profile", sample, "--start", "2027-01-04", "--velocity", "10"]
-    plan = json.loads(run_cli(*args, "--format", "json").stdout)
+    plan = json.loads(run(*args, "--format", "json").stdout)
     assert plan["forecast"] is not None, "a plan run without --no-forecast must carry its forecast"
-    roadmap = run_cli(*args).stdout
+    roadmap = run(*args).stdout
     commitment = plan["commitment"]
     first = roadmap.split("\n> ", 1)[1].split("\n", 1)[0]
     assert first.startswith(f"**Commit to {commitment['date']}: {commitment['sprints']} sprints, 85% confidence.**")
@@ -85,8 +83,8 @@ def test_no_forecast_row_without_a_forecast(rag_roadmap: str) -> None:
 
 
 def test_top_findings_come_first_errors_before_infos(sample: str) -> None:
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "4"))
-    plan = json.loads(run_cli(*plan_args("--profile", sample, "--velocity", "4", "--format", "json")).stdout)
+    result = run(*plan_args("--profile", sample, "--velocity", "4"))
+    plan = json.loads(run(*plan_args("--profile", sample, "--velocity", "4", "--format", "json")).stdout)
     rank = {"error": 0, "warning": 1, "info": 2}
     expected = sorted(plan["findings"], key=lambda f: rank[f["level"]])[:3]
     cell = {row[0]: row for row in tables(result.stdout)[0][1:]}["Top findings"][1]
@@ -97,8 +95,8 @@ def test_top_findings_come_first_errors_before_infos(sample: str) -> None:
 
 
 def test_findings_list_every_finding(sample: str) -> None:
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "4"))  # small sprints: warnings appear
-    plan = json.loads(run_cli(*plan_args("--profile", sample, "--velocity", "4", "--format", "json")).stdout)
+    result = run(*plan_args("--profile", sample, "--velocity", "4"))  # small sprints: warnings appear
+    plan = json.loads(run(*plan_args("--profile", sample, "--velocity", "4", "--format", "json")).stdout)
     section = result.stdout.split("## Findings", 1)[1].split("\n## ", 1)[0].split("\n<details>", 1)[0]
     items = [line for line in section.splitlines() if line.startswith("- ")]
     assert len(items) == len(plan["findings"]) > 0
@@ -126,8 +124,8 @@ def test_sprint_row_flags_an_overloaded_skill(tmp_path) -> None:
         {"name": "Ana", "skills": ["data-engineering"], "capacity": 4},
         {"name": "Ben", "skills": ["product"], "capacity": 16}]}), encoding="utf-8")
     sample = write_sample_profile(tmp_path)
-    result = run_cli(*plan_args("--profile", str(sample), "--team", str(team)))
-    plan = json.loads(run_cli(*plan_args("--profile", str(sample), "--team", str(team), "--format", "json")).stdout)
+    result = run(*plan_args("--profile", str(sample), "--team", str(team)))
+    plan = json.loads(run(*plan_args("--profile", str(sample), "--team", str(team), "--format", "json")).stdout)
     overloads = [f for f in plan["findings"] if f["code"] == "skill-overload"]
     assert overloads, plan["findings"]
     rows = {row[0]: row for row in next(t for t in tables(result.stdout) if t[0][0] == "Sprint")[1:]}
@@ -173,7 +171,7 @@ def test_three_diagrams_for_a_small_backlog(rag_roadmap: str) -> None:
 
 @pytest.mark.parametrize("profile", BUILTIN)
 def test_builtin_profiles_render(profile: str) -> None:
-    result = run_cli(*plan_args("--profile", profile))
+    result = run(*plan_args("--profile", profile))
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("# Roadmap: ")
     assert foreign_html(result.stdout) == []
@@ -193,7 +191,7 @@ def _kinds(markdown: str) -> list[str]:
 def test_story_graph_is_left_out_when_the_critical_path_is_too_long(tmp_path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(yaml.safe_dump(_big_profile(26)), encoding="utf-8")
-    result = run_cli(*plan_args("--profile", str(path), "--dependencies", "concurrent"))
+    result = run(*plan_args("--profile", str(path), "--dependencies", "concurrent"))
     assert result.exit_code == 0, result.stderr
     assert _kinds(result.stdout) == ["gantt", "flowchart"]
     assert "sprintgen graph --profile big --level story" in result.stdout
@@ -207,7 +205,7 @@ def test_story_graph_shows_the_critical_path_and_its_neighbours(tmp_path) -> Non
     path = tmp_path / "wide.yaml"
     path.write_text(yaml.safe_dump({"id": "wide", "name": "Wide", "epics": [
         {"key": "e", "title": "Everything", "stories": stories}]}), encoding="utf-8")
-    result = run_cli(*plan_args("--profile", str(path), "--velocity", "30"))
+    result = run(*plan_args("--profile", str(path), "--velocity", "30"))
     graph = mermaid_blocks(result.stdout)[-1]
     assert graph.startswith("flowchart")
     for i in range(6):
@@ -225,7 +223,7 @@ def test_large_plans_summarise_sprints_and_point_to_csv(tmp_path) -> None:
     path.write_text(yaml.safe_dump({"id": "big", "name": "Big", "epics": [
         {"key": "a", "title": "A", "stories": stories[: count // 2]},
         {"key": "b", "title": "B", "stories": stories[count // 2:]}]}), encoding="utf-8")
-    result = run_cli(*plan_args("--profile", str(path), "--velocity", "40"))
+    result = run(*plan_args("--profile", str(path), "--velocity", "40"))
     assert "`sprintgen plan --profile big --format csv`" in result.stdout
     table = next(t for t in tables(result.stdout) if t[0][0] == "Sprint")
     assert table[0] == ["Sprint", "Dates 2027", "Load of capacity", "Stories", "Epics"]
@@ -236,7 +234,7 @@ def test_large_plans_summarise_sprints_and_point_to_csv(tmp_path) -> None:
 def test_not_planned_stories_are_named(tmp_path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(yaml.safe_dump(_big_profile(5)), encoding="utf-8")
-    result = run_cli(*plan_args("--profile", str(path), "--sprints", "2"))
+    result = run(*plan_args("--profile", str(path), "--sprints", "2"))
     assert result.exit_code == 0, result.stderr
     assert "Not planned (no room in the sprints allowed)" in result.stdout
     assert "**not planned**" in result.stdout
@@ -246,6 +244,6 @@ def test_not_planned_stories_are_named(tmp_path) -> None:
 
 def test_output_file_matches_stdout(tmp_path, sample: str, rag_roadmap: str) -> None:
     target = tmp_path / "roadmap.md"
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "10", "--output", str(target)))
+    result = run(*plan_args("--profile", sample, "--velocity", "10", "--output", str(target)))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8") == rag_roadmap

@@ -3,7 +3,7 @@ sprints are never written, the active sprint changes only with --replan-active, 
 
 from __future__ import annotations
 
-from .jira_fake.fixtures import MINI_PROFILE, push, writes_since
+from ..jira_fake.fixtures import MINI_PROFILE, push, writes_since
 
 
 def _key(fake, story):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from .output_helpers import foreign_html, markdown_tokens, run_cli
+from ..support import foreign_html, markdown_tokens, run
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _shown(inline) -> str:
@@ -61,8 +61,8 @@ def read_roadmap(markdown: str) -> dict:
 @pytest.fixture(scope="module")
 def rag(tmp_path_factory) -> tuple[str, dict]:
     args = ["plan", "--profile", "rag", "--team", str(EXAMPLES / "team.yaml"), "--trials", "200"]
-    markdown = run_cli(*args).stdout
-    plan = json.loads(run_cli(*args, "--format", "json").stdout)
+    markdown = run(*args).stdout
+    plan = json.loads(run(*args, "--format", "json").stdout)
     return markdown, plan
 
 

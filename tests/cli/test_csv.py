@@ -10,7 +10,7 @@ import pytest
 
 from sprintgen.exporters.jira_markup import escape_wiki
 
-from .output_helpers import plan_args, run_cli, write_hostile_profile, write_sample_profile
+from ..support import plan_args, run, write_hostile_profile, write_sample_profile
 
 
 def parse(text: str) -> tuple[list[str], list[dict[str, str]], list[list[str]]]:
@@ -27,8 +27,8 @@ def sample(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def exported(sample: str) -> tuple[str, dict]:
-    text = run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "csv")).stdout
-    plan = json.loads(run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
+    text = run(*plan_args("--profile", sample, "--velocity", "10", "--format", "csv")).stdout
+    plan = json.loads(run(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
     return text, plan
 
 
@@ -93,7 +93,7 @@ def test_csv_and_push_write_descriptions_with_the_one_jira_markup_writer(exporte
 
 def test_csv_is_crlf_utf8_and_written_to_a_file(tmp_path, sample: str, exported) -> None:
     target = tmp_path / "issues.csv"
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "csv", "-o", str(target)))
+    result = run(*plan_args("--profile", sample, "--velocity", "10", "--format", "csv", "-o", str(target)))
     assert result.exit_code == 0
     data = target.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
@@ -103,10 +103,10 @@ def test_csv_is_crlf_utf8_and_written_to_a_file(tmp_path, sample: str, exported)
 
 
 def test_hostile_text_stays_in_its_cell(tmp_path) -> None:
-    from .output_helpers import NASTY, NASTY_LINES
+    from ..support import NASTY, NASTY_LINES
 
     hostile = write_hostile_profile(tmp_path)
-    text = run_cli(*plan_args("--profile", str(hostile), "--format", "csv")).stdout
+    text = run(*plan_args("--profile", str(hostile), "--format", "csv")).stdout
     header, rows, raw = parse(text)
     assert len({len(r) for r in raw}) == 1 and len(raw[0]) == len(header)
     assert len(rows) == 9 + 18

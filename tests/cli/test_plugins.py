@@ -11,8 +11,7 @@ import sys
 
 import pytest
 
-from .helpers import run, write
-from .plugin_fixtures import SMALL_PROFILE, fake_distribution, install_example_plugin, profile_package
+from ..support import SMALL_PROFILE, fake_distribution, install_example_plugin, profile_package, run, write
 
 PROFILES = "sprintgen.profiles"
 EXPORTERS = "sprintgen.exporters"

@@ -6,12 +6,12 @@ import re
 
 import yaml
 
-from .output_helpers import mermaid_blocks, run_cli, write_sample_profile
-from .test_mermaid import check_flowchart
+from ..support import mermaid_blocks, run, write_sample_profile
+from ..test_mermaid import check_flowchart
 
 
 def test_story_level_mermaid_is_the_default(tmp_path) -> None:
-    result = run_cli("graph", "--profile", str(write_sample_profile(tmp_path)))
+    result = run("graph", "--profile", str(write_sample_profile(tmp_path)))
     assert result.exit_code == 0, result.stderr
     nodes, edges = check_flowchart(result.stdout)
     assert nodes == {"s_ingest_pipeline", "s_ingest_docs", "s_retrieval_index", "s_retrieval_rank",
@@ -25,7 +25,7 @@ def test_story_level_mermaid_is_the_default(tmp_path) -> None:
 
 
 def test_epic_level_mermaid(tmp_path) -> None:
-    result = run_cli("graph", "--profile", str(write_sample_profile(tmp_path)), "--level", "epic")
+    result = run("graph", "--profile", str(write_sample_profile(tmp_path)), "--level", "epic")
     nodes, edges = check_flowchart(result.stdout)
     assert nodes == {"e_ingest", "e_retrieval", "e_launch"}
     assert edges == [("e_ingest", "e_retrieval"), ("e_retrieval", "e_launch")]
@@ -33,21 +33,21 @@ def test_epic_level_mermaid(tmp_path) -> None:
 
 
 def test_fence_wraps_for_markdown(tmp_path) -> None:
-    result = run_cli("graph", "--profile", str(write_sample_profile(tmp_path)), "--fence")
+    result = run("graph", "--profile", str(write_sample_profile(tmp_path)), "--fence")
     assert result.stdout.startswith("```mermaid\nflowchart LR\n") and result.stdout.endswith("```\n")
     assert len(mermaid_blocks(result.stdout)) == 1
 
 
 def test_dot_at_both_levels(tmp_path) -> None:
     sample = str(write_sample_profile(tmp_path))
-    story = run_cli("graph", "--profile", sample, "--format", "dot").stdout
+    story = run("graph", "--profile", sample, "--format", "dot").stdout
     assert story.startswith("digraph sprintgen {\n") and story.endswith("}\n")
     assert story.count("subgraph cluster_") == 3
     # DOT is data for other tools: every dependency, including those a longer chain implies
     assert re.findall(r'^    "([^"]+)" -> "([^"]+)";$', story, re.M) == [
         ("ingest.pipeline", "ingest.docs"), ("ingest.pipeline", "retrieval.index"), ("ingest.docs", "retrieval.index"),
         ("retrieval.index", "retrieval.rank"), ("retrieval.index", "launch.pilot"), ("retrieval.rank", "launch.pilot")]
-    epic = run_cli("graph", "--profile", sample, "--format", "dot", "--level", "epic").stdout
+    epic = run("graph", "--profile", sample, "--format", "dot", "--level", "epic").stdout
     assert re.findall(r'^    "([^"]+)" -> "([^"]+)"', epic, re.M) == [("ingest", "retrieval"), ("retrieval", "launch")]
 
 
@@ -58,25 +58,25 @@ def test_parameters_change_the_graph(tmp_path) -> None:
                    {"key": "b", "title": "B", "estimate": 1, "when": "extra", "depends_on": ["a"]}]}]}
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(profile), encoding="utf-8")
-    assert "s_e_b" not in run_cli("graph", "--profile", str(path)).stdout
-    assert "s_e_a --> s_e_b" in run_cli("graph", "--profile", str(path), "--param", "extra=true").stdout
+    assert "s_e_b" not in run("graph", "--profile", str(path)).stdout
+    assert "s_e_a --> s_e_b" in run("graph", "--profile", str(path), "--param", "extra=true").stdout
 
 
 def test_output_file(tmp_path) -> None:
     target = tmp_path / "graph.mmd"
-    result = run_cli("graph", "--profile", str(write_sample_profile(tmp_path)), "-o", str(target))
+    result = run("graph", "--profile", str(write_sample_profile(tmp_path)), "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("flowchart LR")
 
 
 def test_builtin_profile_by_id() -> None:
-    result = run_cli("graph", "--profile", "rag", "--level", "epic")
+    result = run("graph", "--profile", "rag", "--level", "epic")
     assert result.exit_code == 0, result.stderr
     check_flowchart(result.stdout)
 
 
 def test_unknown_profile_is_one_line_exit_2() -> None:
-    result = run_cli("graph", "--profile", "no-such-profile")
+    result = run("graph", "--profile", "no-such-profile")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("sprintgen: error: unknown profile 'no-such-profile'")
@@ -89,11 +89,11 @@ def test_cycle_is_reported(tmp_path) -> None:
         {"key": "b", "title": "B", "estimate": 1, "depends_on": ["a"]}]}]}
     path = tmp_path / "cyc.yaml"
     path.write_text(yaml.safe_dump(profile), encoding="utf-8")
-    result = run_cli("graph", "--profile", str(path))
+    result = run("graph", "--profile", str(path))
     assert result.exit_code == 2
     assert "dependency cycle: e.a -> e.b -> e.a" in result.stderr
 
 
 def test_bad_format_is_a_usage_error(tmp_path) -> None:
-    result = run_cli("graph", "--format", "png")
+    result = run("graph", "--format", "png")
     assert result.exit_code == 2 and "'png' is not one of 'mermaid', 'dot'" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from sprintgen.profiles import conditions
 
-from .hostile_support import error_line, invoke, run_subprocess, tree_bytes, write
+from ..support import error_line, run, run_subprocess, tree_bytes, write
 
 HOSTILE_EXPRESSIONS = [
     "().__class__",
@@ -80,7 +80,7 @@ def test_every_place_an_expression_is_written_is_guarded(slot, expression, tmp_p
     values = {"epic": "true", "story": "true", "scale": "1", "risk": "true", slot: expression}
     profile = write(tmp_path / "slots.yaml", PROFILE_WITH_SLOTS.format(**values))
     before = tree_bytes(tmp_path)
-    line = error_line(invoke(["plan", "--profile", profile, "--no-forecast"]))
+    line = error_line(run("plan", "--profile", profile, "--no-forecast"))
     assert "slots.yaml" in line and "is not allowed" in line
     assert tree_bytes(tmp_path) == before, "the expression had a side effect"
 
@@ -126,7 +126,7 @@ def layout(tmp_path) -> dict[str, Path]:
 def render(layout: dict[str, Path], source: str, name: str = "roadmap.md.j2"):
     template = layout["templates"] / name
     template.write_text(source, encoding="utf-8")
-    return invoke(["plan", "--profile", layout["profile"], "--no-forecast", "--template", template])
+    return run("plan", "--profile", layout["profile"], "--no-forecast", "--template", template)
 
 
 def test_a_template_may_include_files_from_its_own_directory(layout):

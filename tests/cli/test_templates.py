@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .output_helpers import plan_args, run_cli, write_sample_profile
+from ..support import plan_args, run, write_sample_profile
 
 
 @pytest.fixture()
@@ -29,9 +29,9 @@ def test_template_file_renders_with_variables_and_filters(tmp_path, sample) -> N
         "{{ 3 | plural('story', 'stories') }}|{{ 5 | fill_bar(10) }}|{{ team.name }}|{{ findings | length }}|"
         "{{ 'end' | mermaid_label }}|{{ 'a.b' | mermaid_id }}|{{ diagrams.gantt is not none }}|"
         "{{ unplanned | length }}|{{ total_capacity | points }}|{{ forecast is none }}\n"))
-    result = run_cli(*plan_args("--profile", sample, "--velocity", "10", "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--velocity", "10", "--template", str(template)))
     assert result.exit_code == 0, result.stderr
-    plan = json.loads(run_cli(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
+    plan = json.loads(run(*plan_args("--profile", sample, "--velocity", "10", "--format", "json")).stdout)
     total = plan["total_estimate"]
     assert result.stdout == (
         f"sample|{len(plan['sprints'])}|Data ingestion|5|{total['low']:g}-{total['high']:g} points (likely "
@@ -42,7 +42,7 @@ def test_template_file_renders_with_variables_and_filters(tmp_path, sample) -> N
 def test_include_from_the_same_directory(tmp_path, sample) -> None:
     write(tmp_path / "t" / "part.j2", "part for {{ profile.id }}")
     template = write(tmp_path / "t" / "main.j2", "{% include 'part.j2' %}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.stdout == "part for sample"  # trim_blocks eats the newline after a block tag
 
 
@@ -50,7 +50,7 @@ def test_include_from_the_same_directory(tmp_path, sample) -> None:
 def test_include_outside_the_directory_is_refused(tmp_path, sample, target) -> None:
     write(tmp_path / "secret.txt", "TOP SECRET")
     template = write(tmp_path / "t" / "main.j2", f"line one\n{{% include '{target}' %}}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert "TOP SECRET" not in result.stdout + result.stderr and "root:" not in result.stdout
     assert result.stderr == (f"sprintgen: error: {template}:2: cannot include '{target}': not found in the "
@@ -62,7 +62,7 @@ def test_symlink_leading_out_is_refused(tmp_path, sample) -> None:
     (tmp_path / "t").mkdir()
     os.symlink(tmp_path / "secret.txt", tmp_path / "t" / "link.j2")
     template = write(tmp_path / "t" / "main.j2", "{% include 'link.j2' %}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2 and "TOP SECRET" not in result.stdout
     assert "cannot include 'link.j2'" in result.stderr
 
@@ -71,7 +71,7 @@ def test_symlink_leading_out_is_refused(tmp_path, sample) -> None:
                                         "profile.__class__", "plan.model_dump.__globals__"])
 def test_unsafe_attributes_are_refused(tmp_path, sample, expression) -> None:
     template = write(tmp_path / "t.j2", "{{ " + expression + " }}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"sprintgen: error: {template}:1: ")
@@ -80,7 +80,7 @@ def test_unsafe_attributes_are_refused(tmp_path, sample, expression) -> None:
 
 def test_undefined_variable_names_file_and_line(tmp_path, sample) -> None:
     template = write(tmp_path / "t.j2", "# {{ profile.id }}\n\n{{ no_such_thing }}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert result.stderr == (f"sprintgen: error: {template}:3: undefined: 'no_such_thing' is undefined; see "
                              "README.md, 'Templates', for the variables a template receives\n")
@@ -88,7 +88,7 @@ def test_undefined_variable_names_file_and_line(tmp_path, sample) -> None:
 
 def test_syntax_error_names_file_and_line(tmp_path, sample) -> None:
     template = write(tmp_path / "t.j2", "ok\n{% for x in sprints %}\nno end\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"sprintgen: error: {template}:3: syntax error: Unexpected end of template")
 
@@ -96,7 +96,7 @@ def test_syntax_error_names_file_and_line(tmp_path, sample) -> None:
 def test_error_inside_an_included_template_names_that_file(tmp_path, sample) -> None:
     part = write(tmp_path / "t" / "part.j2", "a\nb\n{{ 1 / 0 }}\n")
     template = write(tmp_path / "t" / "main.j2", "{% include 'part.j2' %}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert result.stderr == (f"sprintgen: error: {part}:3: rendering failed: ZeroDivisionError: division by zero; "
                              "fix the template\n")
@@ -105,13 +105,13 @@ def test_error_inside_an_included_template_names_that_file(tmp_path, sample) -> 
 def test_a_failing_template_writes_no_file(tmp_path, sample) -> None:
     target = write(tmp_path / "roadmap.md", "the old roadmap\n")
     template = write(tmp_path / "t.j2", "{{ profile.id }}\n{{ 1 / 0 }}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template), "-o", str(target)))
+    result = run(*plan_args("--profile", sample, "--template", str(template), "-o", str(target)))
     assert result.exit_code == 2
     assert target.read_text(encoding="utf-8") == "the old roadmap\n"
 
 
 def test_missing_template_file(tmp_path, sample) -> None:
-    result = run_cli(*plan_args("--profile", sample, "--template", str(tmp_path / "nope.j2")))
+    result = run(*plan_args("--profile", sample, "--template", str(tmp_path / "nope.j2")))
     assert result.exit_code == 2
     assert "nope.j2" in result.stderr and "--template" in result.stderr
 
@@ -119,37 +119,37 @@ def test_missing_template_file(tmp_path, sample) -> None:
 def test_project_template_overrides_user_template_overrides_builtin(tmp_path, sample, isolated_user_config) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    builtin = run_cli(*plan_args("--profile", sample), cwd=project).stdout
+    builtin = run(*plan_args("--profile", sample), cwd=project).stdout
     assert builtin.startswith("# Roadmap: Sample assistant")
 
     write(Path(isolated_user_config) / "templates" / "roadmap.md.j2", "user: {{ profile.id }}\n")
-    assert run_cli(*plan_args("--profile", sample), cwd=project).stdout == "user: sample\n"
+    assert run(*plan_args("--profile", sample), cwd=project).stdout == "user: sample\n"
 
     write(project / "templates" / "roadmap.md.j2", "project: {{ profile.id }}\n")
-    assert run_cli(*plan_args("--profile", sample), cwd=project).stdout == "project: sample\n"
+    assert run(*plan_args("--profile", sample), cwd=project).stdout == "project: sample\n"
 
     explicit = write(tmp_path / "explicit.j2", "explicit: {{ profile.id }}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(explicit)), cwd=project)
+    result = run(*plan_args("--profile", sample, "--template", str(explicit)), cwd=project)
     assert result.stdout == "explicit: sample\n"
 
 
 def test_override_templates_are_sandboxed_too(tmp_path, sample) -> None:
     project = tmp_path / "project"
     write(project / "templates" / "roadmap.md.j2", "{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
-    result = run_cli(*plan_args("--profile", sample), cwd=project)
+    result = run(*plan_args("--profile", sample), cwd=project)
     assert result.exit_code == 2
     assert str(project / "templates" / "roadmap.md.j2") + ":1: " in result.stderr
 
 
 def test_huge_range_is_refused(tmp_path, sample) -> None:
     template = write(tmp_path / "t.j2", "{% for i in range(10 ** 9) %}x{% endfor %}\n")
-    result = run_cli(*plan_args("--profile", sample, "--template", str(template)))
+    result = run(*plan_args("--profile", sample, "--template", str(template)))
     assert result.exit_code == 2
     assert f"{template}:1: " in result.stderr
 
 
 def test_template_with_a_format_that_has_no_template_is_an_error(tmp_path):
-    from .helpers import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("{{ profile.id }}\n")
@@ -162,7 +162,7 @@ def test_template_with_a_format_that_has_no_template_is_an_error(tmp_path):
 
 
 def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path, isolated_user_config):
-    from .helpers import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("first {{ profile.id }}\n")
@@ -174,7 +174,7 @@ def test_compiled_templates_are_cached_and_an_edit_is_seen(tmp_path, isolated_us
 
 
 def test_a_broken_cache_entry_is_recompiled(tmp_path, isolated_user_config):
-    from .helpers import run
+    from ..support import run
 
     template = tmp_path / "t.j2"
     template.write_text("ok {{ profile.id }}\n")

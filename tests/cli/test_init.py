@@ -8,7 +8,7 @@ import shlex
 import pytest
 import yaml
 
-from .helpers import run, write
+from ..support import run, write
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sys
 import pytest
 import yaml
 
-from .helpers import run, write
+from ..support import run, write
 
 PROFILE = """
 id: small

@@ -9,9 +9,8 @@ import pytest
 
 from sprintgen.model import on_scale
 
-from .helpers import run, write
-from .jira_fake.fixtures import push
-from .output_helpers import tables
+from ..support import run, tables, write
+from ..jira_fake.fixtures import push
 
 LATE_FIRST = """
     id: late

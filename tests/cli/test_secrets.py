@@ -16,9 +16,9 @@ import pytest
 
 from sprintgen.tracker.credentials import resolve_credentials
 
-from .hostile_support import invoke, run_subprocess, write
-from .jira_fake import running_fake
-from .jira_fake import server as fake_server
+from ..support import run, run_subprocess, write
+from ..jira_fake import running_fake
+from ..jira_fake import server as fake_server
 
 EMAIL = "po@example.com"
 API_TOKEN = "sg-fake-api-token-Q7x2ZpLw4Kd9Vb"
@@ -74,8 +74,8 @@ def logs(caplog):
 
 
 def push(*args: str, env: dict[str, str]):
-    return invoke(["push", "--profile", "mini.yaml", "--project", "RAG", "--start", "2027-01-04", "--yes",
-                   "--verbose", *args], env=env)
+    return run("push", "--profile", "mini.yaml", "--project", "RAG", "--start", "2027-01-04", "--yes",
+               "--verbose", *args, env=env)
 
 
 def closed_port() -> int:
@@ -216,7 +216,7 @@ def test_a_malformed_url_is_one_line_and_exit_2(url, workdir):
 def test_a_server_that_does_not_answer_like_jira_is_one_line_and_exit_2(body, workdir):
     with running_fake("cloud-company") as fake:
         fake.inject("raw", "GET", r"/serverInfo$", body=body)
-        result = invoke(["push", "--profile", "mini.yaml", "--project", "RAG", "--yes"], env=fake.env())
+        result = run("push", "--profile", "mini.yaml", "--project", "RAG", "--yes", env=fake.env())
     assert result.exit_code == 2, result.output
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("sprintgen: error: --url / JIRA_URL: ") and "does not answer like Jira" in line
@@ -226,7 +226,7 @@ def test_a_server_that_does_not_answer_like_jira_is_one_line_and_exit_2(body, wo
 @pytest.mark.parametrize("project", ["rag", "RAG\" OR project = \"X", "R", "RAG/../..", "1RAG"])
 def test_the_project_key_is_validated_before_it_reaches_jql_or_a_url(project, workdir):
     with running_fake("cloud-company") as fake:
-        result = invoke(["push", "--profile", "mini.yaml", "--project", project, "--yes"], env=fake.env())
+        result = run("push", "--profile", "mini.yaml", "--project", project, "--yes", env=fake.env())
         assert result.exit_code == 2, result.output
         assert result.stderr.strip().startswith("sprintgen: error: --project: ")
         assert fake.requests == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .jira_fake.fixtures import MINI_PROFILE, START, assert_converged, big_profile, push, writes_since
+from ..jira_fake.fixtures import MINI_PROFILE, START, assert_converged, big_profile, push, writes_since
 
 STORIES = {"story:ingest.store", "story:ingest.pipeline", "story:answer.retrieve", "story:answer.cite"}
 EPICS = {"epic:ingest", "epic:answer"}

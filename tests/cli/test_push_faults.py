@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from .jira_fake import running_fake
-from .jira_fake.fixtures import assert_mini_in_jira, push
+from ..jira_fake import running_fake
+from ..jira_fake.fixtures import assert_mini_in_jira, push
 
 
 def _bulk_requests(fake):

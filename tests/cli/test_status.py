@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from .helpers import run
-from .status_support import START, even_profile, status_json, write_csv
+from ..support import START, even_profile, run, status_json, write_csv
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _rows():

@@ -9,8 +9,7 @@ import os
 
 import pytest
 
-from .hostile_support import SENTINEL, assert_one_error_line, run_subprocess
-from .plugin_fixtures import SMALL_PROFILE, fake_distribution
+from ..support import SENTINEL, SMALL_PROFILE, assert_one_error_line, fake_distribution, run_subprocess
 
 PROFILES = "sprintgen.profiles"
 EXPORTERS = "sprintgen.exporters"

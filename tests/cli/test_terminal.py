@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .output_helpers import write_sample_profile
+from ..support import write_sample_profile
 
 ANSI = "\x1b["
 

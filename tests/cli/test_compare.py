@@ -10,7 +10,7 @@ import pytest
 from sprintgen.decide.compare import column_for, compare, render_markdown
 from sprintgen.pipeline import PlanRequest, build_plan
 
-from .helpers import run, write
+from ..support import run, write
 
 TEAM = """
     name: Platform

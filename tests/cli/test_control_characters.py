@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-from .hostile_support import run_subprocess, write
+from ..support import run_subprocess, write
 
 RAW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 TITLE = "Wipe\x1b[2J the screen\x07 and\x00 hide\x9b31m it\rover"

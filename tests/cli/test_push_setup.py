@@ -7,12 +7,11 @@ import re
 import subprocess
 import sys
 
-from click.testing import CliRunner
 
-from sprintgen.cli import main
 
-from .jira_fake import API_TOKEN, PAT, openapi_check, running_fake
-from .jira_fake.fixtures import assert_mini_in_jira, push
+from ..jira_fake import API_TOKEN, PAT, openapi_check, running_fake
+from ..jira_fake.fixtures import assert_mini_in_jira, push
+from ..support import run
 
 
 def _story_type_id(fake):
@@ -174,8 +173,8 @@ def test_confirmation_on_a_terminal(cloud, mini_profile, monkeypatch):
 
 
 def test_dry_run_without_a_server_lists_what_would_be_created(mini_profile):
-    result = CliRunner().invoke(main, ["push", "--profile", str(mini_profile), "--dry-run", "--velocity", "10",
-                                       "--start", "2027-01-04"])
+    result = run("push", "--profile", str(mini_profile), "--dry-run", "--velocity", "10",
+                 "--start", "2027-01-04")
     assert result.exit_code == 0, result.output
     assert "Dry run without a Jira server" in result.output
     assert "Epics: 2" in result.output and "Stories: 4" in result.output
@@ -184,17 +183,16 @@ def test_dry_run_without_a_server_lists_what_would_be_created(mini_profile):
 
 
 def test_missing_project_and_credentials_are_input_errors(mini_profile):
-    runner = CliRunner()
-    result = runner.invoke(main, ["push", "--profile", str(mini_profile)], env={"JIRA_URL": "https://x.example"})
+    result = run("push", "--profile", str(mini_profile), env={"JIRA_URL": "https://x.example"})
     assert result.exit_code == 2 and "--project: no Jira project given" in result.output
-    result = runner.invoke(main, ["push", "--profile", str(mini_profile), "--project", "RAG"],
-                           env={"JIRA_URL": "https://x.example"})
+    result = run("push", "--profile", str(mini_profile), "--project", "RAG",
+                 env={"JIRA_URL": "https://x.example"})
     assert result.exit_code == 2 and "credentials: no Jira credentials found" in result.output
-    result = runner.invoke(main, ["push", "--profile", str(mini_profile), "--project", "RAG"],
-                           env={"JIRA_URL": "https://x.example", "JIRA_EMAIL": "a@b.c"})
+    result = run("push", "--profile", str(mini_profile), "--project", "RAG",
+                 env={"JIRA_URL": "https://x.example", "JIRA_EMAIL": "a@b.c"})
     assert result.exit_code == 2 and "JIRA_EMAIL is set but JIRA_API_TOKEN is not" in result.output
-    result = runner.invoke(main, ["push", "--profile", str(mini_profile), "--project", "RAG"],
-                           env={"JIRA_URL": "https://me:pw@x.example", "JIRA_PAT": "t"})
+    result = run("push", "--profile", str(mini_profile), "--project", "RAG",
+                 env={"JIRA_URL": "https://me:pw@x.example", "JIRA_PAT": "t"})
     assert result.exit_code == 2 and "must not contain a user name or password" in result.output
     assert "pw" not in result.output
 
@@ -208,8 +206,8 @@ def test_rejected_credentials_exit_3_without_leaking_them(cloud, mini_profile):
 
 
 def test_unknown_project_is_a_remote_error(datacenter, mini_profile):
-    result = CliRunner().invoke(main, ["push", "--profile", str(mini_profile), "--project", "NOPE", "--yes"],
-                                env=datacenter.env())
+    result = run("push", "--profile", str(mini_profile), "--project", "NOPE", "--yes",
+                 env=datacenter.env())
     assert result.exit_code == 3
     assert "HTTP 404 to GET /rest/api/2/project/NOPE: No project could be found with key 'NOPE'" in result.output
 

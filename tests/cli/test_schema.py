@@ -9,9 +9,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from .output_helpers import plan_args, run_cli, write_hostile_profile, write_sample_profile
+from ..support import plan_args, run, write_hostile_profile, write_sample_profile
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 class _YamlAsEditors(yaml.SafeLoader):
@@ -29,7 +29,7 @@ def load(path: Path):
 
 
 def validator(kind: str) -> Draft202012Validator:
-    result = run_cli("schema", kind)
+    result = run("schema", kind)
     assert result.exit_code == 0, result.stderr
     schema = json.loads(result.stdout)
     Draft202012Validator.check_schema(schema)
@@ -107,7 +107,7 @@ def test_team_mistakes_are_flagged(team_schema, team, fragment) -> None:
 def test_plan_json_validates_against_the_plan_schema(tmp_path) -> None:
     plan_schema = validator("plan")
     for profile in ("rag", str(write_hostile_profile(tmp_path))):
-        result = run_cli(*plan_args("--profile", profile, "--format", "json"))
+        result = run(*plan_args("--profile", profile, "--format", "json"))
         assert result.exit_code == 0, result.stderr
         assert list(plan_schema.iter_errors(json.loads(result.stdout))) == []
     assert list(plan_schema.iter_errors({"profile": {}})) != []
@@ -116,7 +116,7 @@ def test_plan_json_validates_against_the_plan_schema(tmp_path) -> None:
 def test_the_plan_schema_describes_the_forecast(tmp_path) -> None:
     # The forecast is a typed model, so a tool reading `forecast.sprints.p85` can rely on the schema for it.
     plan_schema = validator("plan")
-    plan = json.loads(run_cli("plan", "--profile", "rag", "--trials", "200", "--format", "json").stdout)
+    plan = json.loads(run("plan", "--profile", "rag", "--trials", "200", "--format", "json").stdout)
     assert plan["forecast"]["sprints"]["p85"] >= plan["forecast"]["sprints"]["p50"]
     plan["forecast"]["sprints"]["p85"] = "soon"
     assert any("soon" in error.message for error in plan_schema.iter_errors(plan))
@@ -124,12 +124,12 @@ def test_the_plan_schema_describes_the_forecast(tmp_path) -> None:
 
 def test_schema_to_a_file(tmp_path) -> None:
     target = tmp_path / "profile.schema.json"
-    result = run_cli("schema", "profile", "--output", str(target))
+    result = run("schema", "profile", "--output", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["title"] == "sprintgen profile"
 
 
 def test_unknown_kind_is_a_usage_error() -> None:
-    result = run_cli("schema", "sprint")
+    result = run("schema", "sprint")
     assert result.exit_code == 2
     assert "'sprint' is not one of 'profile', 'team', 'plan'" in result.stderr

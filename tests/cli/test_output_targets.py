@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .hostile_support import MINI_PROFILE, SENTINEL, error_line, invoke, write
+from ..support import MINI_PROFILE, SENTINEL, error_line, run, write
 
 
 
@@ -23,7 +23,7 @@ def profile(tmp_path) -> Path:
 
 
 def roadmap(profile: Path) -> str:
-    result = invoke(["plan", "--profile", profile, "--no-forecast"])
+    result = run("plan", "--profile", profile, "--no-forecast")
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -45,7 +45,7 @@ def test_a_fifo_is_written_through_and_stays_a_fifo(profile, tmp_path):
     os.mkfifo(fifo)
     reader = FifoReader(fifo)
     reader.start()
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--output", fifo])
+    result = run("plan", "--profile", profile, "--no-forecast", "--output", fifo)
     reader.join(timeout=30)
     assert result.exit_code == 0, result.stderr
     assert reader.data.decode("utf-8") == roadmap(profile)
@@ -58,7 +58,7 @@ def test_a_character_device_is_written_through_and_stays_a_device(profile, tmp_p
     device = os.ttyname(device_fd)
     try:
         before = os.stat(device)
-        result = invoke(["schema", "team", "--output", device])
+        result = run("schema", "team", "--output", device)
         assert result.exit_code == 0, result.stderr
         received = b""
         while b"}\r\n" not in received[-4:]:
@@ -73,7 +73,7 @@ def test_a_character_device_is_written_through_and_stays_a_device(profile, tmp_p
 
 def test_dash_means_stdout_and_writes_no_file(profile, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "-o", "-"])
+    result = run("plan", "--profile", profile, "--no-forecast", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == roadmap(profile)
     assert not (tmp_path / "-").exists()
@@ -86,7 +86,7 @@ def test_a_symlink_stays_a_link_and_its_target_is_replaced_whole(profile, tmp_pa
     old_inode = real.stat().st_ino
     link = tmp_path / "roadmap.md"
     link.symlink_to(real)
-    result = invoke(["plan", "--profile", profile, "--no-forecast", "--output", link])
+    result = run("plan", "--profile", profile, "--no-forecast", "--output", link)
     assert result.exit_code == 0, result.stderr
     assert link.is_symlink() and link.resolve() == real
     assert real.read_text(encoding="utf-8") == roadmap(profile)
@@ -96,7 +96,7 @@ def test_a_symlink_stays_a_link_and_its_target_is_replaced_whole(profile, tmp_pa
 
 def test_a_directory_nobody_can_write_into_is_one_clear_line(profile):
     # /proc refuses new files to everyone, root included (chmod 555 does not stop root).
-    line = error_line(invoke(["plan", "--profile", profile, "--no-forecast", "--output", "/proc/sprintgen-roadmap.md"]))
+    line = error_line(run("plan", "--profile", profile, "--no-forecast", "--output", "/proc/sprintgen-roadmap.md"))
     assert line.startswith("/proc/sprintgen-roadmap.md: --output: cannot write: ")
     assert not os.path.exists("/proc/sprintgen-roadmap.md")
 
@@ -106,21 +106,21 @@ def test_a_directory_nobody_can_write_into_is_one_clear_line(profile):
     ["recommend", "--no-interactive"], ["compare", "rag"],
 ])
 def test_every_command_refuses_a_directory_and_a_trailing_slash(command, tmp_path):
-    line = error_line(invoke(command + ["--output", tmp_path]))
+    line = error_line(run(*command + ["--output", tmp_path]))
     assert "--output: is a directory" in line
-    line = error_line(invoke(command + ["--output", f"{tmp_path}/new-dir/"]))
+    line = error_line(run(*command + ["--output", f"{tmp_path}/new-dir/"]))
     assert "--output: names a directory (it ends with '/')" in line and "new-dir/roadmap.md" in line
     assert list(tmp_path.iterdir()) == []
 
 
 def test_save_answers_follows_the_same_rule(tmp_path):
-    line = error_line(invoke(["recommend", "--no-interactive", "--save-answers", f"{tmp_path}/answers/"]))
+    line = error_line(run("recommend", "--no-interactive", "--save-answers", f"{tmp_path}/answers/"))
     assert "--save-answers: names a directory" in line
     fifo = tmp_path / "answers.fifo"
     os.mkfifo(fifo)
     reader = FifoReader(fifo)
     reader.start()
-    result = invoke(["recommend", "--no-interactive", "--save-answers", fifo])
+    result = run("recommend", "--no-interactive", "--save-answers", fifo)
     reader.join(timeout=30)
     assert result.exit_code == 0, result.stderr
     assert b"perfect_context:" in reader.data and stat.S_ISFIFO(os.lstat(fifo).st_mode)
@@ -134,19 +134,19 @@ def test_an_output_that_is_one_of_the_inputs_is_refused_and_left_alone(role, pro
     before = target.read_bytes()
     # Through another spelling of the same file: a relative path via a symlinked directory.
     (tmp_path / "alias").symlink_to(tmp_path)
-    line = error_line(invoke(["plan", "--profile", profile, "--team", team, "--template", template, "--no-forecast",
-                              "--output", tmp_path / "alias" / target.name]))
+    line = error_line(run("plan", "--profile", profile, "--team", team, "--template", template, "--no-forecast",
+                          "--output", tmp_path / "alias" / target.name))
     assert f"--output: is the {role} this run read" in line and "choose another output file" in line
     assert target.read_bytes() == before
 
 
 def test_a_file_name_over_255_bytes_is_one_line_as_input_and_as_output(profile, tmp_path):
     long_name = "r" * 252 + ".md"  # 255 characters, 256+ bytes once one is a two-byte character
-    line = error_line(invoke(["plan", "--profile", profile, "--no-forecast", "--output", tmp_path / ("é" + long_name)]))
+    line = error_line(run("plan", "--profile", profile, "--no-forecast", "--output", tmp_path / ("é" + long_name)))
     assert "a file name of 257 bytes is longer than the limit of 255 bytes" in line and "--output" in line
-    line = error_line(invoke(["plan", "--profile", tmp_path / ("p" * 300 + ".yaml"), "--no-forecast"]))
+    line = error_line(run("plan", "--profile", tmp_path / ("p" * 300 + ".yaml"), "--no-forecast"))
     assert "a file name of 305 bytes is longer than the limit of 255 bytes" in line
-    line = error_line(invoke(["plan", "--profile", profile, "--team", "t" * 300, "--no-forecast"]))
+    line = error_line(run("plan", "--profile", profile, "--team", "t" * 300, "--no-forecast"))
     assert "a file name of 300 bytes is longer than the limit of 255 bytes" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini.yaml"]
 
@@ -157,11 +157,11 @@ def test_init_force_never_writes_through_a_link_leading_out_of_the_project(tmp_p
     outside.write_bytes(SENTINEL)
     (project / "team.yaml").symlink_to(outside)
     monkeypatch.chdir(project)
-    line = error_line(invoke(["init", "--force"]))
+    line = error_line(run("init", "--force"))
     assert "team.yaml: init: leads outside" in line and str(outside) in line
     assert outside.read_bytes() == SENTINEL
     assert [p.name for p in project.iterdir()] == ["team.yaml"], "init wrote some files before refusing"
     (project / "team.yaml").unlink()
     (project / "team.yaml").symlink_to(tmp_path / "missing.yaml")  # a dangling link out: not created there
-    error_line(invoke(["init", "--force"]))
+    error_line(run("init", "--force"))
     assert not (tmp_path / "missing.yaml").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .hostile_support import SENTINEL, assert_one_error_line, run_subprocess, write
+from ..support import SENTINEL, assert_one_error_line, run_subprocess, write
 
 PROFILE = ("id: mini\nname: Mini\nepics:\n  - key: core\n    title: Core\n    stories:\n"
            "      - {key: a, title: A, estimate: 3}\n")

@@ -8,12 +8,10 @@ import json
 import logging
 
 import pytest
-from click.testing import CliRunner
 
-from sprintgen.cli import main
 
-from .jira_fake.fixtures import START, push
-from .status_support import write_csv
+from ..jira_fake.fixtures import START, push
+from ..support import run, write_csv
 
 
 def _key(fake, identity):
@@ -52,7 +50,7 @@ def _play_two_sprints(fake):
 
 def _status(fake, profile, *args):
     argv = ["status", "--profile", str(profile), "--start", START, "--velocity", "10", "--trials", "300", *args]
-    return CliRunner().invoke(main, argv, env=fake.env())
+    return run(*argv, env=fake.env())
 
 
 def test_status_reads_jira_exactly_and_a_progress_file_gives_the_same_report(fake, mini_profile, tmp_path):
@@ -128,7 +126,7 @@ def test_a_plan_pushed_without_sprints_has_its_figures_and_no_closed_sprint(fake
 
 
 def test_several_scrum_boards_need_board(mini_profile, sleeps):
-    from .jira_fake import running_fake
+    from ..jira_fake import running_fake
 
     with running_fake("cloud-company", boards=2) as server:
         assert push(server, mini_profile, "--board", "2").exit_code == 0
@@ -140,8 +138,8 @@ def test_several_scrum_boards_need_board(mini_profile, sleeps):
 
 @pytest.mark.parametrize("variant", ["cloud-company", "data-center"])
 def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mini_profile, sleeps, caplog):
-    from .jira_fake import running_fake
-    from .jira_fake import server as fake_server
+    from ..jira_fake import running_fake
+    from ..jira_fake import server as fake_server
     from .test_secrets import API_TOKEN, PAT, WRONG_TOKEN, assert_nowhere, secret_forms
 
     caplog.set_level(logging.DEBUG)
@@ -153,8 +151,8 @@ def test_status_shows_no_credentials_verbose_or_refused(variant, monkeypatch, mi
         _add_story(server, _key(server, "epic:answer"), f"Rotate {secret} after the demo", 1)
         verbose = _status(server, mini_profile, "--project", "RAG", "--verbose", "--format", "json")
         wrong = {"JIRA_API_TOKEN": WRONG_TOKEN} if server.variant.cloud else {"JIRA_PAT": WRONG_TOKEN}
-        refused = CliRunner().invoke(main, ["status", "--profile", str(mini_profile), "--project", "RAG"],
-                                     env={**server.env(), **wrong})
+        refused = run("status", "--profile", str(mini_profile), "--project", "RAG",
+                      env={**server.env(), **wrong})
     assert verbose.exit_code == 0 and "> GET " in verbose.stderr  # the token travelled: a leak would show
     assert "Rotate <redacted> after the demo" in verbose.stdout
     assert refused.exit_code == 3 and refused.stderr.startswith("sprintgen: error: Jira answered HTTP 401")
