@@ -114,8 +114,12 @@ def test_dev_stdout_writes_to_the_shells_descriptor_without_truncating_it(work):
 
 @pytest.mark.parametrize("moment", ["click", "sprintgen.cli"])
 def test_ctrl_c_while_starting_is_one_line_and_exit_130(moment, work):
-    """SIGINT right after a module is imported (Python's -X importtime says when): the first tenth of a second."""
-    child = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "sprintgen", "plan", "--profile", "mini.yaml"],
+    """SIGINT right after a module is imported (Python's -X importtime says when): the first tenth of a second.
+
+    A million forecast trials keep the run going for seconds, so the signal lands while it runs even when a loaded
+    machine is slow to schedule this test between the import line and the signal."""
+    child = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "sprintgen", "plan", "--profile", "mini.yaml",
+                              "--trials", "1000000"],
                              cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
     for line in child.stderr:
