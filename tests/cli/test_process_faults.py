@@ -102,7 +102,7 @@ def test_a_closed_stdout_is_an_error_not_a_silent_success(command, work):
 def test_dev_stdout_writes_to_the_shells_descriptor_without_truncating_it(work):
     log = work / "log.md"
     log.write_text("earlier line\n")
-    with open(log, "a") as appended:  # `sprintgen plan -o /dev/stdout >> log.md`
+    with open(log, "a") as appended:  # as a shell does for `... >> log.md`: stdout is the log
         completed = subprocess.run([sys.executable, "-m", "sprintgen", "plan", "--profile", "mini.yaml",
                                     "--no-forecast", "-o", "/dev/stdout"], cwd=work, stdout=appended,
                                    stderr=subprocess.PIPE, text=True, timeout=120)
