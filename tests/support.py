@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import importlib.util
 import json
 import os
 import random
@@ -506,11 +507,12 @@ def mermaid_blocks(text: str) -> list[str]:
 
 
 def mmdc_path() -> str | None:
-    """mermaid-cli: $SPRINTGEN_MMDC, else `mmdc` on PATH (None when missing: the `renderers` tests then fail)."""
-    explicit = os.environ.get("SPRINTGEN_MMDC")
-    if explicit:
-        return explicit if Path(explicit).exists() else None
-    return shutil.which("mmdc")
+    """mermaid-cli, found exactly as scripts/check_mermaid.py finds it ($SPRINTGEN_MMDC, else `mmdc` on PATH);
+    None when missing: the `renderers` tests then fail."""
+    spec = importlib.util.spec_from_file_location("check_mermaid", REPO / "scripts" / "check_mermaid.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script.find_mmdc()
 
 
 def strip_escapes(text: str) -> str:

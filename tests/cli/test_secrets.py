@@ -16,7 +16,7 @@ import pytest
 
 from sprintgen.tracker.credentials import resolve_credentials
 
-from ..support import run, run_subprocess, write
+from ..support import MINI_PROFILE, run, run_subprocess, write
 from ..jira_fake import running_fake
 from ..jira_fake import server as fake_server
 
@@ -25,16 +25,7 @@ API_TOKEN = "sg-fake-api-token-Q7x2ZpLw4Kd9Vb"
 PAT = "sg-fake-pat-Hc81mNv3Tq0YrE55"
 WRONG_TOKEN = "sg-wrong-token-Zr4Pq8Lm2Xc6Ns"
 
-PROFILE = """
-    id: mini
-    name: Mini
-    epics:
-      - key: core
-        title: Core
-        stories:
-          - {key: a, title: A, estimate: 3}
-          - {key: b, title: B, estimate: 2, depends_on: [a]}
-"""
+PROFILE = MINI_PROFILE.replace("estimate: 5", "estimate: 2")
 
 
 def secret_forms(*secrets: str) -> list[str]:
